@@ -1,0 +1,65 @@
+namespace TapeAD.Tape;
+
+/// <summary>
+/// Math functions on traced values. Piecewise functions are composed from <see cref="Op.Greater"/>
+/// and <see cref="Op.Select"/> with the one-sided convention PyTorch and JAX use at their kinks:
+/// the derivative at 0 is the left one (<c>relu'(0) = 0</c>, <c>leaky_relu'(0) = slope</c>,
+/// <c>elu'(0) = alpha</c>). A NaN input gives NaN, through the comparison.
+/// </summary>
+public static class VarMath
+{
+    private const double SqrtTwoOverPi = 0.79788456080286536;
+
+    /// <summary><c>exp(x)</c>.</summary>
+    public static Var Exp(Var x) => Unary(Op.Exp, x);
+    /// <summary><c>log(x)</c>.</summary>
+    public static Var Log(Var x) => Unary(Op.Log, x);
+    /// <summary><c>sqrt(x)</c>.</summary>
+    public static Var Sqrt(Var x) => Unary(Op.Sqrt, x);
+    /// <summary><c>x^k</c> for a constant exponent.</summary>
+    public static Var Pow(Var x, double k) => x.With(x.Graph.PowConst(x.Node, k));
+    /// <summary><c>tanh(x)</c>.</summary>
+    public static Var Tanh(Var x) => Unary(Op.Tanh, x);
+    /// <summary>The logistic function <c>1 / (1 + exp(-x))</c>.</summary>
+    public static Var Sigmoid(Var x) => Unary(Op.Sigmoid, x);
+    /// <summary><c>log(1 + exp(x))</c>.</summary>
+    public static Var Softplus(Var x) => Unary(Op.Softplus, x);
+    /// <summary><c>sin(x)</c>.</summary>
+    public static Var Sin(Var x) => Unary(Op.Sin, x);
+    /// <summary><c>cos(x)</c>.</summary>
+    public static Var Cos(Var x) => Unary(Op.Cos, x);
+
+    /// <summary>1 where <c>a &gt; b</c>, else 0 (NaN if either is NaN). Its derivative is zero.</summary>
+    public static Var Greater(Var a, Var b) => Var.Binary(Op.Greater, a, b);
+
+    /// <summary><paramref name="ifTrue"/> where <paramref name="condition"/> is 1, <paramref name="ifFalse"/> where it is 0.</summary>
+    public static Var Select(Var condition, Var ifTrue, Var ifFalse)
+    {
+        Var.SameGraph(condition, ifTrue);
+        Var.SameGraph(condition, ifFalse);
+        return condition.With(condition.Graph.Select(condition.Node, ifTrue.Node, ifFalse.Node));
+    }
+
+    /// <summary><c>max(x, 0)</c>; <c>relu'(0) = 0</c>.</summary>
+    public static Var Relu(Var x) => Select(Positive(x), x, x.Const(0));
+
+    /// <summary><c>x</c> for <c>x &gt; 0</c>, else <c>slope * x</c>.</summary>
+    public static Var LeakyRelu(Var x, double slope = 0.01) => Select(Positive(x), x, slope * x);
+
+    /// <summary><c>x</c> for <c>x &gt; 0</c>, else <c>alpha * (exp(x) - 1)</c>.</summary>
+    public static Var Elu(Var x, double alpha = 1.0) => Select(Positive(x), x, alpha * (Exp(x) - 1.0));
+
+    /// <summary>GELU in its tanh form: <c>0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))</c>.</summary>
+    public static Var Gelu(Var x) => 0.5 * x * (1.0 + Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x))));
+
+    /// <summary>SiLU (swish): <c>x * sigmoid(x)</c>.</summary>
+    public static Var Silu(Var x) => x * Sigmoid(x);
+
+    private static Var Positive(Var x) => Greater(x, x.Const(0));
+
+    private static Var Unary(Op op, Var x)
+    {
+        if (x.Graph == null) throw new ArgumentException("A Var must come from a graph (default(Var) is not a value).", nameof(x));
+        return x.With(x.Graph.Unary(op, x.Node));
+    }
+}
