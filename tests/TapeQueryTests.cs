@@ -1,5 +1,4 @@
 using TapeAD.Tape;
-using TapeAD.Tests.Support;
 using Xunit;
 using static TapeAD.Tape.VarMath;
 

@@ -1,0 +1,62 @@
+namespace TapeAD.Cli;
+
+/// <summary>The <c>tapead</c> command: dispatches to a subcommand and turns user errors into exit codes.</summary>
+public static class CommandLine
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code for bad input (files, numbers, models).</summary>
+    public const int BadInput = 1;
+    /// <summary>Exit code for a malformed command line.</summary>
+    public const int Usage = 2;
+
+    private const string Help = """
+        tapead: first and second derivatives of neural networks, compiled.
+
+        usage:
+          tapead demo
+              the seed network Chain(Dense(5,3,elu), Dense(3,3)): value, Jacobian, Hessians and
+              second-order Jacobian at a point, checked against finite differences, and timed.
+          tapead derive --model FILE|builtin:NAME --query QUERY --inputs X.csv
+                        [--vectors V.csv] [--output-index K] [--out Y.csv]
+              QUERY: value | gradient | jacobian | hessian | hvp | diag | laplacian
+              one input per CSV line, one result per output line (row-major, round-trip numbers).
+              gradient and single-output hvp take --output-index; hvp takes --vectors.
+              built-in models: seed, small-deep, pinn, wide.
+        """;
+
+    /// <summary>Runs the command line; returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Help);
+            return args.Length == 0 ? Usage : Ok;
+        }
+        try
+        {
+            var options = Options.Parse(args.AsSpan(1));
+            return args[0] switch
+            {
+                "demo" => DemoCommand.Run(options, stdout),
+                "derive" => DeriveCommand.Run(options, stdout),
+                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo or derive"),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"tapead: {e.Message}");
+            stderr.WriteLine("run 'tapead --help' for usage");
+            return Usage;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException
+                                      or NotSupportedException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"tapead: {e.Message}");
+            return BadInput;
+        }
+    }
+}
+
+/// <summary>A malformed command line (unknown option, missing value).</summary>
+public sealed class UsageException(string message) : Exception(message);
