@@ -95,6 +95,15 @@ public class NnTests
     }
 
     [Fact]
+    public void Chain_layers_cannot_be_replaced_through_the_list()
+    {
+        var seed = BuiltinModels.Seed();
+        Assert.False(seed.Layers is Dense[]);
+        Assert.False(Activations.Names is string[]);
+        Assert.False(BuiltinModels.Names is string[]);
+    }
+
+    [Fact]
     public void Chain_rejects_wrong_call_lengths_with_its_name()
     {
         var seed = BuiltinModels.Seed();

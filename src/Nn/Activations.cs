@@ -24,7 +24,7 @@ public static class Activations
     }
 
     /// <summary>The file names of all activations, in enum order.</summary>
-    public static IReadOnlyList<string> Names => FileNames;
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(FileNames);
 
     /// <summary>The file name of <paramref name="activation"/> (e.g. <c>leaky_relu</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">When the value is not a defined activation.</exception>

@@ -17,7 +17,7 @@ public static class BuiltinModels
     ];
 
     /// <summary>The names <see cref="Get"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = Specs.Select(s => s.Name).ToArray();
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(Specs.Select(s => s.Name).ToArray());
 
     /// <summary>The seed network: 5 → 3 elu → 3 identity.</summary>
     public static Chain Seed() => Get("seed");

@@ -35,6 +35,7 @@ public sealed class Chain
                     nameof(layers));
         }
         Name = name;
+        Layers = Array.AsReadOnly(_layers);
         _widest = _layers.Max(l => l.Outputs);
     }
 
@@ -42,7 +43,7 @@ public sealed class Chain
     public string Name { get; }
 
     /// <summary>The layers, first to last.</summary>
-    public IReadOnlyList<Dense> Layers => _layers;
+    public IReadOnlyList<Dense> Layers { get; }
 
     /// <summary>Input length of the first layer.</summary>
     public int InputLength => _layers[0].Inputs;
