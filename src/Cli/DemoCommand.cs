@@ -44,8 +44,8 @@ public static class DemoCommand
         double jErr = 0, hErr = 0, dErr = 0;
         for (int k = 0; k < d; k++)
         {
-            var fdJ = FiniteDifferences.Partial(value.Evaluate, Point, k);
-            var fdH = FiniteDifferences.Partial(jacobian.Evaluate, Point, k);
+            var fdJ = FiniteDifferences.Partial(p => value.Evaluate(p), Point, k);
+            var fdH = FiniteDifferences.Partial(p => jacobian.Evaluate(p), Point, k);
             for (int i = 0; i < m; i++)
             {
                 jErr = Math.Max(jErr, Math.Abs(fdJ[i] - j[i * d + k]));
