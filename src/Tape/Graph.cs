@@ -19,6 +19,7 @@ public sealed partial class Graph
     private double[] _k = new double[64];
     private readonly Dictionary<NodeKey, int> _index = new();
     private int _inputCount;
+    private bool _reassociate;
 
     private readonly record struct NodeKey(Op Op, int A, int B, int C, long K);
 
@@ -127,12 +128,22 @@ public sealed partial class Graph
     /// Copies the nodes that <paramref name="outputs"/> depend on into a new graph, in the same
     /// order (dead-node removal). <paramref name="outputs"/> is rewritten to the new indices.
     /// </summary>
-    public Graph Extract(int[] outputs)
+    public Graph Extract(int[] outputs) => Copy(outputs, new Graph());
+
+    /// <summary>
+    /// Like <see cref="Extract"/>, but rebuilds every live node through the simplifier with the
+    /// rewrites that reassociate constants enabled: <c>k₁(k₂x) → (k₁k₂)x</c>,
+    /// <c>-(kx) → (-k)x</c> and <c>select(c, kx, 0) → k·select(c, x, 0)</c>. These change the
+    /// rounding of a result by an ulp or so, never its accuracy, and shrink derivative graphs, where
+    /// weights multiply weights; a recorded function keeps its literal arithmetic.
+    /// </summary>
+    public Graph Optimize(int[] outputs) => Copy(outputs, new Graph { _reassociate = true });
+
+    private Graph Copy(int[] outputs, Graph result)
     {
         var live = new bool[Count];
         foreach (int o in outputs) CheckNode(o, nameof(outputs));
         foreach (int o in outputs) live[o] = true;
-        live[One] = true;
         for (int i = Count - 1; i >= 0; i--)
         {
             if (!live[i]) continue;
@@ -140,16 +151,17 @@ public sealed partial class Graph
             if (_b[i] >= 0) live[_b[i]] = true;
             if (_c[i] >= 0) live[_c[i]] = true;
         }
-        var result = new Graph();
         var map = new int[Count];
         for (int i = 0; i < Count; i++)
         {
             if (!live[i]) continue;
+            int a = Map(map, _a[i]), b = Map(map, _b[i]), c = Map(map, _c[i]);
             map[i] = _op[i] switch
             {
                 Op.Constant => result.Constant(_k[i]),
                 Op.Input => result.Input((int)_k[i]),
-                _ => result.Intern(_op[i], Map(map, _a[i]), Map(map, _b[i]), Map(map, _c[i]), _k[i]),
+                _ when result._reassociate => result.Apply(_op[i], a, b, c, _k[i]),
+                _ => result.Intern(_op[i], a, b, c, _k[i]),
             };
         }
         // Inputs that no output uses still count: the function keeps its declared arity.

@@ -11,6 +11,11 @@ public sealed partial class Graph
     {
         if (AllConstant(op, a, b, c))
             return FoldConstant(op, a, b, c, k);
+        if (_reassociate)
+        {
+            int rewritten = Reassociate(op, a, b, c);
+            if (rewritten >= 0) return rewritten;
+        }
 
         switch (op)
         {
@@ -54,6 +59,63 @@ public sealed partial class Graph
         }
         return -1;
     }
+
+    /// <summary>The rewrites <see cref="Optimize"/> enables; -1 when none applies.</summary>
+    private int Reassociate(Op op, int a, int b, int c)
+    {
+        switch (op)
+        {
+            case Op.Mul:
+            {
+                if (_op[b] == Op.Constant) (a, b) = (b, a);
+                if (_op[a] != Op.Constant)
+                {
+                    // x·(k·y) → k·(x·y): constants move outward, where they meet and fold.
+                    if (_op[b] == Op.Mul && ConstantOperand(b, out int kb, out int yb)) return Mul(kb, Mul(a, yb));
+                    if (_op[a] == Op.Mul && ConstantOperand(a, out int ka, out int ya)) return Mul(ka, Mul(ya, b));
+                    break;
+                }
+                // k₁·(k₂·x) → (k₁k₂)·x and k·(-x) → (-k)·x
+                if (_op[b] == Op.Mul && ConstantOperand(b, out int k2, out int x))
+                    return Mul(Constant(_k[a] * _k[k2]), x);
+                if (_op[b] == Op.Neg) return Mul(Constant(-_k[a]), _a[b]);
+                break;
+            }
+            case Op.Neg:
+                if (_op[a] == Op.Mul && ConstantOperand(a, out int k, out int y))
+                    return Mul(Constant(-_k[k]), y);
+                break;
+            case Op.Select:
+            {
+                // select(c, k·x, 0) → k·select(c, x, 0): the select no longer depends on k, so
+                // one select serves every direction that scales the same branch.
+                if (IsZero(c) && ScaledByFiniteConstant(b, out int kb, out int xb))
+                    return Mul(kb, Select(a, xb, c));
+                if (IsZero(b) && ScaledByFiniteConstant(c, out int kc, out int xc))
+                    return Mul(kc, Select(a, b, xc));
+                // select(c, 0, k) → k·select(c, 0, 1): the indicator is shared by every k.
+                if (IsZero(b) && IsScalableConstant(c)) return Mul(c, Select(a, b, One));
+                if (IsZero(c) && IsScalableConstant(b)) return Mul(b, Select(a, One, c));
+                break;
+            }
+        }
+        return -1;
+    }
+
+    private bool ConstantOperand(int mul, out int constant, out int other)
+    {
+        (constant, other) = _op[_a[mul]] == Op.Constant ? (_a[mul], _b[mul]) : (_b[mul], _a[mul]);
+        return _op[constant] == Op.Constant;
+    }
+
+    private bool ScaledByFiniteConstant(int node, out int constant, out int other)
+    {
+        constant = other = -1;
+        return _op[node] == Op.Mul && ConstantOperand(node, out constant, out other) && double.IsFinite(_k[constant]);
+    }
+
+    private bool IsScalableConstant(int node) =>
+        _op[node] == Op.Constant && double.IsFinite(_k[node]) && _k[node] != 0 && _k[node] != 1;
 
     private bool AllConstant(Op op, int a, int b, int c)
     {

@@ -248,7 +248,7 @@ public sealed partial class TapeFunction
     {
         int zero = g.Constant(0);
         for (int i = 0; i < nodes.Length; i++) if (nodes[i] < 0) nodes[i] = zero;
-        return new TapeFunction(g, nodes, inputLength, shape, description);
+        return new TapeFunction(g.Optimize(nodes), nodes, inputLength, shape, description);
     }
 
     private void CheckOutputIndex(int outputIndex)
