@@ -9,11 +9,13 @@ namespace TapeAD.Onnx;
 /// </summary>
 internal sealed class NodeContext
 {
+    private readonly string _model;
     private readonly NodeProto _node;
     private readonly Tensor?[] _inputs;
 
-    public NodeContext(Graph graph, NodeProto node, int index, Tensor?[] inputs)
+    public NodeContext(string model, Graph graph, NodeProto node, int index, Tensor?[] inputs)
     {
+        _model = model;
         Graph = graph;
         _node = node;
         _inputs = inputs;
@@ -27,8 +29,8 @@ internal sealed class NodeContext
 
     public string OpType => _node.OpType;
 
-    /// <summary>"node 3 'Gemm_0' (Gemm)": how messages refer to this node.</summary>
-    public string Label => string.IsNullOrEmpty(_node.Name) ? $"node {Index} ({OpType})" : $"node {Index} '{_node.Name}' ({OpType})";
+    /// <summary>"model.onnx: node 3 'Gemm_0' (Gemm)": how messages refer to this node.</summary>
+    public string Label => $"{_model}: node {Index}" + (string.IsNullOrEmpty(_node.Name) ? "" : $" '{_node.Name}'") + $" ({OpType})";
 
     public int InputCount => _inputs.Length;
 
@@ -60,6 +62,9 @@ internal sealed class NodeContext
     public long[]? Ints(string name) =>
         Typed(name, AttributeProto.Types.AttributeType.Ints) is { } a ? a.Ints.ToArray() : null;
 
+    public float[]? Floats(string name) =>
+        Typed(name, AttributeProto.Types.AttributeType.Floats) is { } a ? a.Floats.ToArray() : null;
+
     /// <summary>An axis attribute or operand in <c>[-rank, rank)</c>, made non-negative.</summary>
     public int Axis(long axis, int rank)
     {
@@ -69,10 +74,10 @@ internal sealed class NodeContext
     }
 
     /// <summary>A model that the importer understands but that breaks ONNX's rules.</summary>
-    public InvalidDataException Invalid(string message) => new($"ONNX {Label}: {message}.");
+    public InvalidDataException Invalid(string message) => new($"{Label}: {message}.");
 
     /// <summary>A valid model that uses something the importer does not support.</summary>
-    public NotSupportedException Unsupported(string message) => new($"ONNX {Label}: {message}.");
+    public NotSupportedException Unsupported(string message) => new($"{Label}: {message}.");
 
     private AttributeProto? Typed(string name, AttributeProto.Types.AttributeType type)
     {

@@ -15,6 +15,9 @@ internal static class OnnxImporter
     public static OnnxModel Import(ModelProto model, string name)
     {
         var graphProto = model.Graph ?? throw new InvalidDataException($"{name}: not an ONNX model (it has no graph); is the file empty or not ONNX?");
+        // Since IR version 3 a model must name its operator sets; a file cut after its graph lacks them.
+        if (model.IrVersion >= 3 && model.OpsetImport.Count == 0)
+            throw new InvalidDataException($"{name}: the model imports no operator set (ONNX requires one from IR version 3 on); is the file truncated?");
         var graph = new Graph();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
 
@@ -45,7 +48,7 @@ internal static class OnnxImporter
         for (int i = 0; i < graphProto.Node.Count; i++)
         {
             var node = graphProto.Node[i];
-            var result = Record(graph, node, i, values, producers);
+            var result = Record(name, graph, node, i, values, producers);
             values[node.Output[0]] = result;
             operatorCounts[node.OpType] = operatorCounts.GetValueOrDefault(node.OpType) + 1;
         }
@@ -67,11 +70,11 @@ internal static class OnnxImporter
             DefaultOpset(model), model.IrVersion, $"{model.ProducerName} {model.ProducerVersion}".Trim());
     }
 
-    private static Tensor Record(Graph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
+    private static Tensor Record(string name, Graph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
     {
         // The operands are filled in after the checks; the context names the node in every message.
         var operands = new Tensor?[node.Input.Count];
-        var context = new NodeContext(graph, node, index, operands);
+        var context = new NodeContext(name, graph, node, index, operands);
         if (node.Domain is not ("" or "ai.onnx"))
             throw context.Unsupported($"operator domain '{node.Domain}' is not supported (only the default ONNX domain)");
         if (!Operators.All.TryGetValue(node.OpType, out var rule))

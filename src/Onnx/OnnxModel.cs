@@ -39,7 +39,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>The ONNX operators this importer supports (default domain).</summary>
-    public static IReadOnlyCollection<string> SupportedOperators => (IReadOnlyCollection<string>)Operators.All.Keys;
+    public static IReadOnlyList<string> SupportedOperators { get; } = Operators.All.Keys.ToArray();
 
     /// <summary>The model's name: the file name, or the name given to <see cref="Load(byte[], string)"/>.</summary>
     public string Name { get; }

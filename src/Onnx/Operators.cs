@@ -57,11 +57,11 @@ internal static class Operators
         var a = node.Attributes[0];
         var (shape, values) = a.Name switch
         {
-            "value" => TensorReader.Read(a.T ?? throw node.Invalid("attribute 'value' holds no tensor"), $"ONNX {node.Label}"),
+            "value" => TensorReader.Read(a.T ?? throw node.Invalid("attribute 'value' holds no tensor"), node.Label),
             "value_float" => ([], [node.Float(a.Name, 0)]),
             "value_int" => ([], [node.Int(a.Name, 0)]),
-            "value_floats" => ([a.Floats.Count], a.Floats.Select(v => (double)v).ToArray()),
-            _ => ((int[] Shape, double[] Values))([a.Ints.Count], a.Ints.Select(v => (double)v).ToArray()),
+            "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, v => (double)v)),
+            _ => ((int[] Shape, double[] Values))([a.Ints.Count], Array.ConvertAll(node.Ints(a.Name)!, v => (double)v)),
         };
         return new Tensor(shape, Array.ConvertAll(values, node.Constant));
     }
