@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TapeAD.Onnx;
+using TapeAD.Tape;
 
 namespace TapeAD.Tests;
 
@@ -114,6 +115,27 @@ internal static class OnnxTestSupport
     /// <summary>∂²y_i/∂x_j² by the three-point second difference, Richardson-extrapolated: [m, d].</summary>
     public static double[] SecondOrderJacobian(Func<double[], double[]> f, double[] x, int m, double h) =>
         Richardson(h, s => Directional(f, x, m, s, first: false));
+
+    /// <summary>A finite-difference step and the tolerance that goes with it: relative to max(|expected|, floor).</summary>
+    public readonly record struct Tolerance(double Step, double Relative, double Floor);
+
+    /// <summary>A function's Jacobian, Hessian and second-order Jacobian, built once and compared at many points.</summary>
+    public sealed class DerivativeCheck(TapeFunction f)
+    {
+        private readonly TapeFunction _jacobian = f.Jacobian(), _hessian = f.Hessian(), _diagonal = f.SecondOrderJacobian();
+
+        /// <summary>The tape's own value, as a reference function to difference.</summary>
+        public double[] Value(double[] x) => f.Evaluate(x);
+
+        /// <summary>Compares the three derivatives at <paramref name="x"/> with Richardson differences of <paramref name="g"/>.</summary>
+        public void Against(Func<double[], double[]> g, double[] x, Tolerance first, Tolerance second, string what)
+        {
+            int m = f.OutputLength;
+            AssertClose(Jacobian(g, x, m, first.Step), _jacobian.Evaluate(x), first.Relative, first.Floor, $"{what}: jacobian");
+            AssertClose(Hessian(g, x, m, second.Step), _hessian.Evaluate(x), second.Relative, second.Floor, $"{what}: hessian");
+            AssertClose(SecondOrderJacobian(g, x, m, second.Step), _diagonal.Evaluate(x), second.Relative, second.Floor, $"{what}: second-order jacobian");
+        }
+    }
 
     /// <summary>Fails with the worst entry when |a - b| exceeds tolerance * max(|b|, floor) anywhere.</summary>
     public static void AssertClose(double[] expected, double[] actual, double tolerance, double floor, string what)
