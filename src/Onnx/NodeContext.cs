@@ -9,32 +9,29 @@ namespace TapeAD.Onnx;
 /// </summary>
 internal sealed class NodeContext
 {
-    private readonly string _model;
+    private readonly Graph _graph;
     private readonly NodeProto _node;
     private readonly Tensor?[] _inputs;
 
+    /// <param name="model">The model's name, for messages.</param>
+    /// <param name="graph">The graph being recorded.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="index">The node's position in the ONNX graph.</param>
+    /// <param name="inputs">Its operands, null where an optional one is left out.</param>
     public NodeContext(string model, Graph graph, NodeProto node, int index, Tensor?[] inputs)
     {
-        _model = model;
-        Graph = graph;
+        _graph = graph;
         _node = node;
         _inputs = inputs;
-        Index = index;
+        Label = $"{model}: node {index}" + (string.IsNullOrEmpty(node.Name) ? "" : $" '{node.Name}'") + $" ({node.OpType})";
     }
 
-    /// <summary>The graph being recorded.</summary>
-    public Graph Graph { get; }
-
-    public int Index { get; }
-
-    public string OpType => _node.OpType;
-
     /// <summary>"model.onnx: node 3 'Gemm_0' (Gemm)": how messages refer to this node.</summary>
-    public string Label => $"{_model}: node {Index}" + (string.IsNullOrEmpty(_node.Name) ? "" : $" '{_node.Name}'") + $" ({OpType})";
+    public string Label { get; }
 
     public int InputCount => _inputs.Length;
 
-    public Var Constant(double value) => new(Graph, Graph.Constant(value));
+    public Var Constant(double value) => new(_graph, _graph.Constant(value));
 
     /// <summary>Operand <paramref name="i"/>, which must be present.</summary>
     public Tensor Input(int i) => OptionalInput(i) ?? throw Invalid($"input {i} is required but missing");
@@ -69,7 +66,7 @@ internal sealed class NodeContext
     public int Axis(long axis, int rank)
     {
         if (axis < -rank || axis >= rank)
-            throw Unsupported($"axis {axis} is out of range for rank {rank} (expected {-rank}..{rank - 1})");
+            throw Invalid($"axis {axis} is out of range for rank {rank} (expected {-rank}..{rank - 1})");
         return (int)(axis < 0 ? axis + rank : axis);
     }
 
