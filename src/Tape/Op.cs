@@ -43,4 +43,6 @@ public enum Op : byte
     Greater,
     /// <summary><c>cond ? ifTrue : ifFalse</c> for a condition that is 1 or 0; NaN when the condition is NaN.</summary>
     Select,
+    /// <summary><c>erf(a)</c>, the error function.</summary>
+    Erf,
 }

@@ -41,6 +41,8 @@ public static class Primitives
         new(Op.Cos, "cos", 1, false, nameof(Math.Cos), (g, n) => (g.Neg(g.Unary(Op.Sin, g.A(n))), -1)),
         new(Op.Greater, "greater", 2, false, nameof(Greater), (g, n) => (-1, -1)),
         new(Op.Select, "select", 3, false, nameof(Select), null),
+        new(Op.Erf, "erf", 1, false, nameof(Erf),
+            (g, n) => (g.Mul(g.Constant(TwoOverSqrtPi), g.Unary(Op.Exp, g.Neg(g.Mul(g.A(n), g.A(n))))), -1)),
     ];
 
     private static readonly MethodInfo?[] Methods = Entries.Select(Resolve).ToArray();
@@ -133,6 +135,9 @@ public static class Primitives
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Select(double condition, double ifTrue, double ifFalse) =>
         condition > 0 ? ifTrue : condition == 0 ? ifFalse : double.NaN;
+
+    /// <summary>The error function, accurate to about 1 ulp (<see cref="ErrorFunction"/>).</summary>
+    public static double Erf(double a) => ErrorFunction.Erf(a);
 
     private static MethodInfo? Resolve(Entry e)
     {

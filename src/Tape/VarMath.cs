@@ -9,6 +9,9 @@ namespace TapeAD.Tape;
 public static class VarMath
 {
     private const double SqrtTwoOverPi = 0.79788456080286536;
+    private const double SqrtHalf = 0.70710678118654752;
+    private const double SeluAlpha = 1.67326319217681884765625;
+    private const double SeluGamma = 1.05070102214813232421875;
 
     /// <summary><c>exp(x)</c>.</summary>
     public static Var Exp(Var x) => Unary(Op.Exp, x);
@@ -28,6 +31,9 @@ public static class VarMath
     public static Var Sin(Var x) => Unary(Op.Sin, x);
     /// <summary><c>cos(x)</c>.</summary>
     public static Var Cos(Var x) => Unary(Op.Cos, x);
+
+    /// <summary>The error function <c>erf(x)</c>.</summary>
+    public static Var Erf(Var x) => Unary(Op.Erf, x);
 
     /// <summary>1 where <c>a &gt; b</c>, else 0 (NaN if either is NaN). Its derivative is zero.</summary>
     public static Var Greater(Var a, Var b) => Var.Binary(Op.Greater, a, b);
@@ -51,6 +57,14 @@ public static class VarMath
 
     /// <summary>GELU in its tanh form: <c>0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))</c>.</summary>
     public static Var Gelu(Var x) => 0.5 * x * (1.0 + Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x))));
+
+    /// <summary>GELU in its exact form: <c>0.5 x (1 + erf(x / sqrt 2))</c>.</summary>
+    public static Var GeluErf(Var x) => 0.5 * x * (1.0 + Erf(SqrtHalf * x));
+
+    /// <summary>SELU with the constants of ONNX and PyTorch: <c>gamma x</c> for <c>x &gt; 0</c>, else
+    /// <c>gamma alpha (exp(x) - 1)</c>, alpha = 1.67326319217681884765625, gamma = 1.05070102214813232421875
+    /// (the float32 values); <c>selu'(0)</c> is the left derivative, <c>gamma alpha</c>.</summary>
+    public static Var Selu(Var x) => Select(Positive(x), SeluGamma * x, (SeluGamma * SeluAlpha) * (Exp(x) - 1.0));
 
     /// <summary>SiLU (swish): <c>x * sigmoid(x)</c>.</summary>
     public static Var Silu(Var x) => x * Sigmoid(x);

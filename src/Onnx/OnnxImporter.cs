@@ -1,0 +1,162 @@
+using Onnx;
+using TapeAD.Tape;
+using DataType = Onnx.TensorProto.Types.DataType;
+using DimCase = Onnx.TensorShapeProto.Types.Dimension.ValueOneofCase;
+
+namespace TapeAD.Onnx;
+
+/// <summary>
+/// Turns a parsed ONNX model into a <see cref="TapeFunction"/>: one pass over the nodes in file
+/// order (which ONNX requires to be topological), each node recorded on a fresh graph.
+/// Everything is local to one call, so a failed import leaves nothing behind.
+/// </summary>
+internal static class OnnxImporter
+{
+    public static OnnxModel Import(ModelProto model, string name)
+    {
+        var graphProto = model.Graph ?? throw new InvalidDataException($"{name}: not an ONNX model (it has no graph); is the file empty or not ONNX?");
+        // Since IR version 3 a model must name its operator sets; a file cut after its graph lacks them.
+        if (model.IrVersion >= 3 && model.OpsetImport.Count == 0)
+            throw new InvalidDataException($"{name}: the model imports no operator set (ONNX requires one from IR version 3 on); is the file truncated?");
+        var graph = new Graph();
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+
+        foreach (var init in graphProto.Initializer)
+        {
+            var (shape, data) = TensorReader.Read(init, $"{name}: initializer");
+            if (!values.TryAdd(init.Name, new Tensor(shape, Array.ConvertAll(data, v => new Var(graph, graph.Constant(v))))))
+                throw new InvalidDataException($"{name}: initializer '{init.Name}' is defined twice.");
+        }
+
+        var inputs = new List<OnnxPort>();
+        int inputLength = 0;
+        foreach (var info in graphProto.Input)
+        {
+            if (values.ContainsKey(info.Name)) continue; // an initializer that is also listed as an input is a constant
+            var (elementType, declared, shape) = DeclaredInput(info, name);
+            int length = (int)Tensor.SizeOf(shape);
+            var data = new Var[length];
+            for (int j = 0; j < length; j++) data[j] = new Var(graph, graph.Input(inputLength + j));
+            if (!values.TryAdd(info.Name, new Tensor(shape, data)))
+                throw new InvalidDataException($"{name}: graph input '{info.Name}' is declared twice.");
+            inputs.Add(new OnnxPort(info.Name, elementType, declared, shape, inputLength, length));
+            inputLength += length;
+        }
+
+        var producers = Producers(graphProto, values, name);
+        var operatorCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < graphProto.Node.Count; i++)
+        {
+            var node = graphProto.Node[i];
+            var result = Record(name, graph, node, i, values, producers);
+            values[node.Output[0]] = result;
+            operatorCounts[node.OpType] = operatorCounts.GetValueOrDefault(node.OpType) + 1;
+        }
+
+        var outputs = new List<OnnxPort>();
+        var outputNodes = new List<int>();
+        foreach (var info in graphProto.Output)
+        {
+            if (!values.TryGetValue(info.Name, out var y))
+                throw new InvalidDataException($"{name}: graph output '{info.Name}' is computed by no node.");
+            var (elementType, declared) = DeclaredOutput(info, y, name);
+            outputs.Add(new OnnxPort(info.Name, elementType, declared, y.Shape, outputNodes.Count, y.Data.Length));
+            outputNodes.AddRange(y.Data.Select(v => v.Node));
+        }
+
+        int recorded = graph.Count;
+        var function = new TapeFunction(graph, outputNodes, inputLength, null, name);
+        return new OnnxModel(name, function, inputs, outputs, operatorCounts, graphProto.Node.Count, recorded,
+            DefaultOpset(model), model.IrVersion, $"{model.ProducerName} {model.ProducerVersion}".Trim());
+    }
+
+    private static Tensor Record(string name, Graph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
+    {
+        // The operands are filled in after the checks; the context names the node in every message.
+        var operands = new Tensor?[node.Input.Count];
+        var context = new NodeContext(name, graph, node, index, operands);
+        if (node.Domain is not ("" or "ai.onnx"))
+            throw context.Unsupported($"operator domain '{node.Domain}' is not supported (only the default ONNX domain)");
+        if (!Operators.All.TryGetValue(node.OpType, out var rule))
+            throw context.Unsupported($"operator {node.OpType} is not supported; supported operators: {string.Join(", ", Operators.All.Keys)}");
+        foreach (var a in node.Attribute)
+            if (!rule.Attributes.Contains(a.Name))
+                throw context.Unsupported($"attribute '{a.Name}' is not supported; {node.OpType} supports "
+                    + (rule.Attributes.Length == 0 ? "no attributes" : string.Join(", ", rule.Attributes)));
+        if (node.Input.Count < rule.MinInputs || node.Input.Count > rule.MaxInputs)
+            throw context.Invalid($"expected {Range(rule.MinInputs, rule.MaxInputs)} inputs, got {node.Input.Count}");
+        if (node.Output.Count == 0 || node.Output[0].Length == 0 || node.Output.Skip(1).Any(o => o.Length > 0))
+            throw context.Unsupported($"exactly one output is supported, got outputs [{string.Join(", ", node.Output.Select(o => $"'{o}'"))}]");
+
+        for (int j = 0; j < operands.Length; j++)
+        {
+            string input = node.Input[j];
+            if (input.Length == 0) continue; // an optional input left out
+            if (values.TryGetValue(input, out var t)) { operands[j] = t; continue; }
+            throw producers.TryGetValue(input, out int later)
+                ? context.Invalid($"uses '{input}', which node {later} computes later: the nodes are not in topological order, as ONNX requires")
+                : context.Invalid($"uses '{input}', which nothing defines (no graph input, initializer or node output; is the file truncated?)");
+        }
+        return rule.Apply(context);
+    }
+
+    /// <summary>Which node computes each value; a value defined twice breaks ONNX's single assignment.</summary>
+    private static Dictionary<string, int> Producers(GraphProto graph, Dictionary<string, Tensor> defined, string name)
+    {
+        var producers = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < graph.Node.Count; i++)
+            foreach (string output in graph.Node[i].Output.Where(o => o.Length > 0))
+                if (defined.ContainsKey(output) || !producers.TryAdd(output, i))
+                    throw new InvalidDataException($"{name}: value '{output}' (output of node {i}, {graph.Node[i].OpType}) is defined more than once.");
+        return producers;
+    }
+
+    private static (string ElementType, string Declared, int[] Shape) DeclaredInput(ValueInfoProto info, string name)
+    {
+        string what = $"{name}: graph input '{info.Name}'";
+        var tensorType = info.Type?.TensorType ?? throw new NotSupportedException($"{what} is not a tensor; only tensor inputs are supported.");
+        if ((DataType)tensorType.ElemType is not (DataType.Float or DataType.Double))
+            throw new NotSupportedException($"{what} has element type {TensorReader.ElementTypeName(tensorType.ElemType)}; supported: float32, float64.");
+        var dims = tensorType.Shape?.Dim ?? throw new NotSupportedException($"{what} declares no shape; a shape is needed to size the function's input.");
+        var shape = new int[dims.Count];
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (dims[d].ValueCase == DimCase.DimValue && dims[d].DimValue is >= 0 and <= int.MaxValue)
+                shape[d] = (int)dims[d].DimValue;
+            else if (dims[d].ValueCase != DimCase.DimValue && d == 0 && dims.Count >= 2)
+                shape[d] = 1; // a symbolic batch dimension: one sample
+            else
+                throw new NotSupportedException($"{what} has dimension {d} = {FormatDim(dims[d])} of shape {Format(dims)}; " +
+                    "only the first (batch) dimension of an input of rank 2 or more may be symbolic, and it is taken as 1.");
+        }
+        return (TensorReader.ElementTypeName(tensorType.ElemType), Format(dims), shape);
+    }
+
+    private static (string ElementType, string Declared) DeclaredOutput(ValueInfoProto info, Tensor y, string name)
+    {
+        var tensorType = info.Type?.TensorType;
+        if (tensorType?.Shape is { } declared)
+        {
+            bool fits = declared.Dim.Count == y.Rank
+                && declared.Dim.Select((dim, d) => dim.ValueCase != DimCase.DimValue || dim.DimValue == y.Shape[d]).All(ok => ok);
+            if (!fits)
+                throw new InvalidDataException($"{name}: graph output '{info.Name}' is declared {Format(declared.Dim)} but computes {Tensor.Format(y.Shape)}.");
+        }
+        return (tensorType == null ? "unknown" : TensorReader.ElementTypeName(tensorType.ElemType),
+            tensorType?.Shape is { } s ? Format(s.Dim) : Tensor.Format(y.Shape));
+    }
+
+    private static long DefaultOpset(ModelProto model) =>
+        model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
+
+    private static string Format(IEnumerable<TensorShapeProto.Types.Dimension> dims) => $"[{string.Join(", ", dims.Select(FormatDim))}]";
+
+    private static string FormatDim(TensorShapeProto.Types.Dimension dim) => dim.ValueCase switch
+    {
+        DimCase.DimValue => dim.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        DimCase.DimParam => dim.DimParam,
+        _ => "?",
+    };
+
+    private static string Range(int min, int max) => min == max ? $"{min}" : max == int.MaxValue ? $"{min} or more" : $"{min} to {max}";
+}
