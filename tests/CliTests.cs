@@ -184,6 +184,42 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void DeriveReadsOnnxFilesLikeJsonModels()
+    {
+        string path = OnnxTestSupport.ModelPath("mlp_elu_f64.onnx");
+        var model = TapeAD.Onnx.OnnxModel.Load(path).Function;
+        string inputs = WriteRows("x.csv", Inputs);
+        var (code, stdout, err) = Run("derive", "--model", path, "--query", "diag", "--inputs", inputs);
+        Assert.True(code == 0, err);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var expected = model.SecondOrderJacobian().Compile();
+        for (int n = 0; n < Inputs.Length; n++) Assert.Equal(expected.Evaluate(Inputs[n]), ParseLine(lines[n]));
+    }
+
+    [Fact]
+    public void AnUnsupportedOnnxOperatorIsNamed()
+    {
+        string inputs = WriteRows("x.csv", [[1.0, 2, 3, 4]]);
+        var (code, _, err) = Run("derive", "--model", OnnxTestSupport.ModelPath("unsupported_topk.onnx"), "--query", "value", "--inputs", inputs);
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Contains("TopK", err);
+    }
+
+    [Fact]
+    public void InspectDescribesModelsAndTheirQueries()
+    {
+        var (code, stdout, err) = Run("inspect", OnnxTestSupport.ModelPath("two_inputs_silu_sin.onnx"));
+        Assert.True(code == 0, err);
+        foreach (var part in new[] { "x  float32 [batch, 3] -> x[0..2]", "t  float32 [batch, 2] -> x[3..4]", "Concat", "after dead-node removal", "hessian", "laplacian" })
+            Assert.Contains(part, stdout);
+        (code, stdout, err) = Run("inspect", "builtin:seed");
+        Assert.True(code == 0, err);
+        Assert.Contains("0: Dense(5, 3, elu)", stdout);
+        Assert.Equal(CommandLine.Usage, Run("inspect").Code);
+        Assert.Equal(CommandLine.BadInput, Run("inspect", Path.Combine(_dir, "missing.onnx")).Code);
+    }
+
+    [Fact]
     public void DemoPrintsEveryQueryAndAgreesWithFiniteDifferences()
     {
         var (code, stdout, err) = Run("demo");

@@ -17,12 +17,16 @@ public static class CommandLine
           tapead demo
               the seed network Chain(Dense(5,3,elu), Dense(3,3)): value, Jacobian, Hessians and
               second-order Jacobian at a point, checked against finite differences, and timed.
+          tapead inspect FILE|builtin:NAME
+              inputs, outputs, layers or operators of a model (JSON or ONNX), and per query the
+              number of graph nodes and the time to differentiate and compile it.
           tapead derive --model FILE|builtin:NAME --query QUERY --inputs X.csv
                         [--vectors V.csv] [--output-index K] [--out Y.csv]
               QUERY: value | gradient | jacobian | hessian | hvp | diag | laplacian
               one input per CSV line, one result per output line (row-major, round-trip numbers).
               gradient and single-output hvp take --output-index; hvp takes --vectors.
-              built-in models: seed, small-deep, pinn, wide.
+              FILE is a JSON model file or an ONNX file (*.onnx); built-in models: seed,
+              small-deep, pinn, wide.
         """;
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
@@ -35,12 +39,13 @@ public static class CommandLine
         }
         try
         {
-            var options = Options.Parse(args.AsSpan(1));
             return args[0] switch
             {
-                "demo" => DemoCommand.Run(options, stdout),
-                "derive" => DeriveCommand.Run(options, stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo or derive"),
+                "demo" => DemoCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
+                "derive" => DeriveCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
+                "inspect" when args.Length >= 2 => InspectCommand.Run(args[1], Options.Parse(args.AsSpan(2)), stdout),
+                "inspect" => throw new UsageException("inspect needs a model: tapead inspect FILE|builtin:NAME"),
+                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive or inspect"),
             };
         }
         catch (UsageException e)
