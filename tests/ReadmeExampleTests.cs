@@ -1,5 +1,6 @@
 using TapeAD.Compiler;
 using TapeAD.Nn;
+using TapeAD.Onnx;
 using TapeAD.Tape;
 using Xunit;
 using static TapeAD.Tape.VarMath;
@@ -35,5 +36,15 @@ public class ReadmeExampleTests
         // ∂²tanh(ab)/∂a∂b at (a, b) = (1, 0.5): s(1 - 2·t·ab) with t = tanh(ab), s = 1 - t².
         double t = Math.Tanh(0.5), s = 1 - t * t;
         TapeQueryTests.AssertClose(s * (1 - 2 * t * 0.5), hessians.Evaluate([1.0, 0.5])[1], 1e-15, "mixed partial");
+    }
+
+    [Fact]
+    public void HessianOfAnOnnxFile()
+    {
+        var model = OnnxModel.Load(OnnxTestSupport.ModelPath("mlp_elu_f64.onnx"));
+        var hessian = model.Function.Hessian().Compile();
+        var h = hessian.Evaluate(new double[model.Function.InputLength]);
+        Assert.Equal(3 * 5 * 5, h.Length);
+        Assert.Equal(model.Function.Hessian().Evaluate(new double[5]), h);
     }
 }
