@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
@@ -11,11 +12,15 @@ namespace TapeAD.Compiler;
 public sealed class CompiledFunction
 {
     private readonly Kernel _kernel;
+    private readonly int _inputLength;
+    private readonly int _outputLength;
 
     private CompiledFunction(TapeFunction source, Kernel kernel, int nodeCount, bool usedSystemCompiler)
     {
         Source = source;
         _kernel = kernel;
+        _inputLength = source.InputLength;
+        _outputLength = source.OutputLength;
         NodeCount = nodeCount;
         UsedSystemCompiler = usedSystemCompiler;
     }
@@ -68,9 +73,12 @@ public sealed class CompiledFunction
     /// <summary>Evaluates the function at <paramref name="x"/> into <paramref name="result"/>.</summary>
     /// <exception cref="ArgumentException">When <paramref name="x"/> is not <see cref="InputLength"/>
     /// long or <paramref name="result"/> is not <see cref="OutputLength"/> long; nothing is written.</exception>
+    // Fully optimised from the first call: measured, tiering left this tiny hot wrapper at tier 0
+    // (about 15 ns a call) while everything it calls had been promoted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(ReadOnlySpan<double> x, Span<double> result)
     {
-        Source.CheckLengths(x.Length, result.Length);
+        if (x.Length != _inputLength || result.Length != _outputLength) Source.CheckLengths(x.Length, result.Length);
         if (x.Overlaps(result))
         {
             // Compiled code reads inputs where they are used and writes results as soon as they are
