@@ -74,6 +74,7 @@ public class CompilerApiTests
         var f = SeedNetwork(VarMath.Tanh);
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxStatementsPerMethod = 0 }));
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxInlineDepth = -1 }));
+        Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxInlineDepth = CompilerOptions.InlineDepthLimit + 1 }));
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { InterpretAboveNodes = -1 }));
     }
 
