@@ -43,6 +43,16 @@ public sealed class CompiledFunction
     /// <summary>How the graph is evaluated.</summary>
     public CompiledBackend Backend => _kernel.Backend;
 
+    /// <summary>Doubles of working memory a call uses besides locals: the span passing values between
+    /// chunked methods, or the interpreted backend's registers. Both are reused by liveness, so this
+    /// follows how many values are live at once, not the graph size. Up to
+    /// <see cref="StackScratchLimit"/> live on the caller's stack; more come from a buffer each
+    /// thread allocates once.</summary>
+    public int ScratchLength => _kernel.ScratchLength;
+
+    /// <summary>The largest <see cref="ScratchLength"/> kept on the caller's stack.</summary>
+    public const int StackScratchLimit = ThreadScratch.StackLimit;
+
     /// <summary>Number of graph nodes evaluated (constants, inputs and computed nodes that are read
     /// or written to a result).</summary>
     public int NodeCount { get; }

@@ -45,6 +45,8 @@ internal sealed class InterpretedKernel : Kernel
 
     public override CompiledBackend Backend => CompiledBackend.Interpreted;
 
+    public override int ScratchLength => _registerCount;
+
     public override void Run(ReadOnlySpan<double> x, Span<double> result)
     {
         Span<double> r = _registerCount <= ThreadScratch.StackLimit
