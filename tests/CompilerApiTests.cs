@@ -74,6 +74,7 @@ public class CompilerApiTests
         var f = SeedNetwork(VarMath.Tanh);
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxStatementsPerMethod = 0 }));
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxInlineDepth = -1 }));
+        Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { MaxInlineDepth = CompilerOptions.InlineDepthLimit + 1 }));
         Assert.Throws<ArgumentException>(() => f.Compile(new CompilerOptions { InterpretAboveNodes = -1 }));
     }
 
@@ -81,11 +82,13 @@ public class CompilerApiTests
     public void Functions_without_outputs_or_of_constants_and_inputs_only_compile()
     {
         var empty = TapeFunction.Record(2, x => Array.Empty<Var>());
-        var leaves = TapeFunction.Record(2, x => new[] { x[1], x[0].Const(2.5), x[1], x[0] });
+        var leaves = TapeFunction.Record(2, x => new[] { x[1], x[0].Const(2.5), x[1], x[0], x[0].Const(-0.0), x[0].Const(double.NegativeInfinity) });
         foreach (var options in EveryBackend)
         {
             Assert.Empty(CompileFast(empty, options).Evaluate(new double[2]));
-            Assert.Equal([7.0, 2.5, 7.0, -1.0], CompileFast(leaves, options).Evaluate(new[] { -1.0, 7.0 }));
+            var c = CompileFast(leaves, options);
+            Assert.Equal([7.0, 2.5, 7.0, -1.0, -0.0, double.NegativeInfinity], c.Evaluate(new[] { -1.0, 7.0 }));
+            AssertSameBits(leaves, c, [-1.0, 7.0]);
         }
     }
 

@@ -26,9 +26,16 @@ public class CompilerRuntimeTests
     {
         "hessian" => Compiled(SeedNetwork(v => VarMath.Elu(v)).Hessian(), new CompilerOptions { RequireFastCompiler = true }, CompiledBackend.SingleMethod),
         "chunked" => Compiled(SeedNetwork(VarMath.Gelu).SecondOrderJacobian(), EveryBackend[2], CompiledBackend.Chunked),
-        "big-scratch" => Compiled(WideThenSummed(), new CompilerOptions { RequireFastCompiler = true, MaxStatementsPerMethod = 500 }, CompiledBackend.Chunked),
+        "big-scratch" => BigScratch(),
         _ => Compiled(SeedNetwork(VarMath.Softplus).Hessian(), new CompilerOptions { InterpretAboveNodes = 0 }, CompiledBackend.Interpreted),
     };
+
+    private static (TapeFunction, CompiledFunction) BigScratch()
+    {
+        var (f, c) = Compiled(WideThenSummed(), new CompilerOptions { RequireFastCompiler = true, MaxStatementsPerMethod = 500 }, CompiledBackend.Chunked);
+        Assert.InRange(c.ScratchLength, CompiledFunction.StackScratchLimit + 1, 3000);
+        return (f, c);
+    }
 
     private static (TapeFunction, CompiledFunction) Compiled(TapeFunction f, CompilerOptions options, CompiledBackend expected)
     {

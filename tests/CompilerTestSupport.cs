@@ -15,7 +15,7 @@ internal static class CompilerTestSupport
         new() { RequireFastCompiler = true },
         new() { RequireFastCompiler = true, MaxStatementsPerMethod = 1, MaxInlineDepth = 0 },
         new() { RequireFastCompiler = true, MaxStatementsPerMethod = 5, MaxInlineDepth = 2 },
-        new() { RequireFastCompiler = true, MaxStatementsPerMethod = 16, MaxInlineDepth = 100 },
+        new() { RequireFastCompiler = true, MaxStatementsPerMethod = 16, MaxInlineDepth = CompilerOptions.InlineDepthLimit },
         new() { RequireFastCompiler = true, InterpretAboveNodes = 0 },
     ];
 

@@ -12,9 +12,13 @@ public sealed record CompilerOptions
     /// 2,000 the JIT compiles a method without optimisation, about twice as slow per node.</summary>
     public int MaxStatementsPerMethod { get; init; } = 1500;
 
-    /// <summary>How deep a value used once may be nested into its consumer's expression.
-    /// FastExpressionCompiler overflows the stack on trees a few thousand deep, so this stays small.</summary>
+    /// <summary>How deep a value used once may be nested into its consumer's expression, at most
+    /// <see cref="InlineDepthLimit"/>. FastExpressionCompiler overflows the stack (killing the
+    /// process) on trees a few thousand deep, so this stays small.</summary>
     public int MaxInlineDepth { get; init; } = 8;
+
+    /// <summary>The largest <see cref="MaxInlineDepth"/> accepted.</summary>
+    public const int InlineDepthLimit = 64;
 
     /// <summary>Graphs with more nodes than this are run by the allocation-free instruction loop
     /// (<see cref="CompiledBackend.Interpreted"/>) instead of being compiled, because compiling them
@@ -34,8 +38,8 @@ public sealed record CompilerOptions
     {
         if (MaxStatementsPerMethod < 1)
             throw new ArgumentException($"Expected {nameof(MaxStatementsPerMethod)} of 1 or more, got {MaxStatementsPerMethod}.", nameof(MaxStatementsPerMethod));
-        if (MaxInlineDepth < 0)
-            throw new ArgumentException($"Expected {nameof(MaxInlineDepth)} of 0 or more, got {MaxInlineDepth}.", nameof(MaxInlineDepth));
+        if (MaxInlineDepth is < 0 or > InlineDepthLimit)
+            throw new ArgumentException($"Expected {nameof(MaxInlineDepth)} from 0 to {InlineDepthLimit}, got {MaxInlineDepth}.", nameof(MaxInlineDepth));
         if (InterpretAboveNodes < 0)
             throw new ArgumentException($"Expected {nameof(InterpretAboveNodes)} of 0 or more, got {InterpretAboveNodes}.", nameof(InterpretAboveNodes));
     }

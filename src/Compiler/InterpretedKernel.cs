@@ -11,14 +11,17 @@ namespace TapeAD.Compiler;
 internal sealed class InterpretedKernel : Kernel
 {
     private readonly Instruction[] _code;
-    private readonly int[] _resultIndex;
+    // Result writes in instruction order: after instruction _writeAfter[w], write result _writeTo[w].
+    private readonly int[] _writeAfter;
+    private readonly int[] _writeTo;
     private readonly int _registerCount;
 
     public InterpretedKernel(UsePlan plan)
     {
         var graph = plan.Graph;
         var code = new List<Instruction>(plan.LiveCount);
-        var resultIndex = new List<int>();
+        var writeAfter = new List<int>();
+        var writeTo = new List<int>();
         var registers = new SlotPool();
         var register = new int[graph.Count];
         var unread = (int[])plan.Uses.Clone();
@@ -32,12 +35,17 @@ internal sealed class InterpretedKernel : Kernel
             register[i] = registers.Rent();
             var outputs = plan.OutputsOf(i);
             double k = graph.OpOf(i) == Op.Input ? graph.InputIndexOf(i) : graph.ConstantOf(i);
-            code.Add(new Instruction(graph.OpOf(i), register[i], a, b, c, k, resultIndex.Count, outputs.Length));
-            foreach (int j in outputs) resultIndex.Add(j);
+            foreach (int j in outputs)
+            {
+                writeAfter.Add(code.Count);
+                writeTo.Add(j);
+            }
+            code.Add(new Instruction(graph.OpOf(i), register[i], a, b, c, k));
             if (plan.Uses[i] == 0) registers.Return(register[i]);
         }
         _code = [.. code];
-        _resultIndex = [.. resultIndex];
+        _writeAfter = [.. writeAfter];
+        _writeTo = [.. writeTo];
         _registerCount = registers.Count;
 
         int Register(int node) => node < 0 ? -1 : register[node];
@@ -45,13 +53,19 @@ internal sealed class InterpretedKernel : Kernel
 
     public override CompiledBackend Backend => CompiledBackend.Interpreted;
 
+    public override int ScratchLength => _registerCount;
+
     public override void Run(ReadOnlySpan<double> x, Span<double> result)
     {
         Span<double> r = _registerCount <= ThreadScratch.StackLimit
             ? stackalloc double[_registerCount]
             : ThreadScratch.Get(_registerCount);
-        foreach (ref readonly var s in _code.AsSpan())
+        var code = _code.AsSpan();
+        int write = 0;
+        int nextWrite = _writeAfter.Length > 0 ? _writeAfter[0] : -1;
+        for (int i = 0; i < code.Length; i++)
         {
+            ref readonly var s = ref code[i];
             double value = s.Op switch
             {
                 Op.Constant => s.K,
@@ -65,7 +79,11 @@ internal sealed class InterpretedKernel : Kernel
                 _ => Primitives.Evaluate(s.Op, r[s.A], s.B < 0 ? 0 : r[s.B], s.C < 0 ? 0 : r[s.C], s.K),
             };
             r[s.Target] = value;
-            for (int j = 0; j < s.ResultCount; j++) result[_resultIndex[s.FirstResult + j]] = value;
+            while (i == nextWrite)
+            {
+                result[_writeTo[write]] = value;
+                nextWrite = ++write < _writeAfter.Length ? _writeAfter[write] : -1;
+            }
         }
     }
 }

@@ -5,5 +5,8 @@ internal abstract class Kernel
 {
     public abstract CompiledBackend Backend { get; }
 
+    /// <summary>Doubles of working memory a call needs besides its locals.</summary>
+    public abstract int ScratchLength { get; }
+
     public abstract void Run(ReadOnlySpan<double> x, Span<double> result);
 }

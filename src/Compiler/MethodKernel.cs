@@ -6,6 +6,8 @@ internal sealed class MethodKernel(GraphMethod[] methods, int scratchLength) : K
 {
     public override CompiledBackend Backend => methods.Length == 1 ? CompiledBackend.SingleMethod : CompiledBackend.Chunked;
 
+    public override int ScratchLength => methods.Length == 1 ? 0 : scratchLength;
+
     public override void Run(ReadOnlySpan<double> x, Span<double> result)
     {
         if (methods.Length == 1)
