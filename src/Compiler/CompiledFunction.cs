@@ -9,7 +9,7 @@ namespace TapeAD.Compiler;
 /// call, and may be called from many threads at once: it is immutable and each call keeps its
 /// intermediate values on its own stack or in its own thread's buffer.
 /// </summary>
-public sealed class CompiledFunction
+public sealed partial class CompiledFunction : ICompiledQuery
 {
     private readonly Kernel _kernel;
     private readonly int _inputLength;

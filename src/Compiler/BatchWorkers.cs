@@ -1,0 +1,118 @@
+namespace TapeAD.Compiler;
+
+/// <summary>Work a batch call splits into numbered blocks; each block writes only its own rows.</summary>
+public interface IBatchBlocks
+{
+    /// <summary>Computes block <paramref name="block"/> of the batch described by <paramref name="batch"/>.</summary>
+    void RunBlock(in BatchSpan batch, int block);
+}
+
+/// <summary>A batch's input and result rows as raw memory, so worker threads can reach them. Valid
+/// only during the batch call that made it (the caller keeps the spans pinned).</summary>
+public readonly unsafe struct BatchSpan(double* inputs, double* results, int rows)
+{
+    /// <summary>First input row.</summary>
+    public double* Inputs { get; } = inputs;
+
+    /// <summary>First result row.</summary>
+    public double* Results { get; } = results;
+
+    /// <summary>Number of rows.</summary>
+    public int Rows { get; } = rows;
+}
+
+/// <summary>
+/// Persistent worker threads for batch calls (one per core besides the caller), started on first
+/// use. A call hands out block numbers from a shared counter; which thread runs a block never
+/// changes its result, because blocks are fixed by the batch size alone. Unlike <c>Parallel.For</c>,
+/// a call allocates nothing. One batch uses the workers at a time; a concurrent batch runs on its
+/// own calling thread.
+/// </summary>
+public static class BatchWorkers
+{
+    private static readonly object Gate = new();
+    private static readonly SemaphoreSlim Start = new(0);
+    private static readonly ManualResetEventSlim Done = new(false);
+    private static int _started;
+    private static IBatchBlocks? _job;
+    private static BatchSpan _batch;
+    private static int _blocks;
+    private static int _next;
+    private static int _active;
+    private static Exception? _failure;
+
+    /// <summary>Threads a batch uses by default: one per core.</summary>
+    public static int DefaultThreads => Environment.ProcessorCount;
+
+    /// <summary>Runs blocks <c>0 .. blocks-1</c> of <paramref name="job"/> on up to <paramref name="maxThreads"/> threads.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="maxThreads"/> is less than 1.</exception>
+    public static void Run(IBatchBlocks job, in BatchSpan batch, int blocks, int maxThreads)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "Expected at least 1 thread.");
+        int helpers = Math.Min(Math.Min(maxThreads, DefaultThreads) - 1, blocks - 1);
+        if (helpers <= 0 || !Monitor.TryEnter(Gate))
+        {
+            for (int b = 0; b < blocks; b++) job.RunBlock(batch, b);
+            return;
+        }
+        try
+        {
+            EnsureStarted();
+            _job = job;
+            _batch = batch;
+            _blocks = blocks;
+            _next = -1;
+            _failure = null;
+            _active = helpers;
+            Done.Reset();
+            Start.Release(helpers);
+            Work();
+            Done.Wait();
+            _job = null;
+            if (_failure != null) throw new AggregateException("A batch block failed.", _failure);
+        }
+        finally
+        {
+            Monitor.Exit(Gate);
+        }
+    }
+
+    private static void Work()
+    {
+        var job = _job!;
+        int b;
+        while ((b = Interlocked.Increment(ref _next)) < _blocks)
+        {
+            try
+            {
+                job.RunBlock(_batch, b);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+        }
+    }
+
+    private static void EnsureStarted()
+    {
+        if (_started > 0) return;
+        _started = 1;
+        for (int i = 0; i < DefaultThreads - 1; i++)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"TapeAD batch worker {i}" };
+            thread.Start();
+        }
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            Start.Wait();
+            Work();
+            if (Interlocked.Decrement(ref _active) == 0) Done.Set();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Numerics.Tensors;
+
+namespace TapeAD.Layers;
+
+// Reverse sweep for Jacobians, Hessians and Hessian-vector products: each output i seeds an adjoint
+// row g and, when tangents were propagated forward, their tangents ġ_t. Back through an activation:
+// ġ_u = σ'(u) ⊙ ġ_y + σ''(u) ⊙ T_u,t ⊙ g_y and g_u = σ'(u) ⊙ g_y; back through the product: g_x = g_u W.
+public sealed partial class LayerQuery
+{
+    private unsafe void RunReverse(double* x, double* y, int count, double* ws)
+    {
+        Propagate(x, count, ws, store: true);
+        int m = _m, d = _d, per = 1 + _tangents, rows = _reverseRows;
+        double* cur = ws + _offA, next = ws + _offB;
+        new Span<double>(cur, count * rows * m).Clear();
+        for (int b = 0; b < count; b++)
+            for (int i = 0; i < m; i++) cur[((long)(b * m + i) * per) * m + i] = 1.0;
+        var tmp = new Span<double>(ws + _offTmp, _widest);
+        for (int s = _steps.Length - 1; s >= 0; s--)
+        {
+            var step = _steps[s];
+            int w = step.Out;
+            if (step.Activation != null)
+            {
+                double* store = ws + _storeOffset[s];
+                long stride = (long)_blockInputs * w;
+                for (int b = 0; b < count; b++)
+                {
+                    var first = new ReadOnlySpan<double>(store + (long)b * w, w);
+                    var second = new ReadOnlySpan<double>(store + stride + (long)b * w, w);
+                    for (int i = 0; i < m; i++)
+                    {
+                        double* group = cur + (long)(b * m + i) * per * w;
+                        var g = Row(group, 0, w);
+                        for (int t = 0; t < _tangents; t++)
+                        {
+                            var gt = Row(group, 1 + t, w);
+                            var tangent = new ReadOnlySpan<double>(store + 2 * stride + ((long)b * _tangents + t) * w, w);
+                            TensorPrimitives.Multiply(first, gt, gt);
+                            TensorPrimitives.Multiply(second, tangent, tmp[..w]);
+                            TensorPrimitives.MultiplyAdd(tmp[..w], g, gt, gt);
+                        }
+                        TensorPrimitives.Multiply(first, g, g);
+                    }
+                }
+            }
+            fixed (double* weights = step.W)
+                Gemm.Multiply(cur, weights, next, count * rows, w, step.In);
+            double* swap = cur;
+            cur = next;
+            next = swap;
+        }
+        for (int b = 0; b < count; b++)
+        {
+            double* result = y + (long)b * OutputLength;
+            for (int i = 0; i < m; i++)
+            {
+                double* group = cur + (long)(b * m + i) * per * d;
+                switch (_kind)
+                {
+                    case QueryKind.JacobianReverse:
+                        new ReadOnlySpan<double>(group, d).CopyTo(new Span<double>(result + i * d, d));
+                        break;
+                    case QueryKind.HessianReverse:
+                        new ReadOnlySpan<double>(group + d, d * d).CopyTo(new Span<double>(result + i * d * d, d * d));
+                        break;
+                    case QueryKind.HvpReverse:
+                        new ReadOnlySpan<double>(group + d, d).CopyTo(new Span<double>(result + i * d, d));
+                        break;
+                }
+            }
+        }
+    }
+}
