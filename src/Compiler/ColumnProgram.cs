@@ -48,18 +48,31 @@ public sealed class ColumnProgram
         int Slot(int node) => node < 0 ? -1 : column[node];
     }
 
+    /// <summary>Lanes evaluated together: a chunk's columns stay in the L1 cache between operations.</summary>
+    public const int ChunkLanes = 256;
+
     /// <summary>Number of working columns a run needs (reused by liveness).</summary>
     public int ColumnCount { get; }
+
+    /// <summary>Doubles of scratch a run over <paramref name="lanes"/> lanes needs.</summary>
+    public int ScratchLength(int lanes) => ColumnCount * Math.Min(lanes, ChunkLanes);
 
     /// <summary>
     /// Evaluates <paramref name="lanes"/> lanes. Input <c>j</c> of lane <c>l</c> is
     /// <c>inputs[j * lanes + l]</c>; output <c>i</c> goes to <c>outputs[i * lanes + l]</c>.
-    /// <paramref name="scratch"/> holds at least <see cref="ColumnCount"/> × <paramref name="lanes"/> doubles.
+    /// <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> doubles.
+    /// The lanes are processed in chunks of <see cref="ChunkLanes"/>; a lane's result does not depend on its chunk.
     /// </summary>
     public void Run(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int lanes)
     {
-        if (inputs.Length < _inputCount * lanes || outputs.Length < _outputCount * lanes || scratch.Length < ColumnCount * lanes)
-            throw new ArgumentException($"Expected {_inputCount}×{lanes} inputs, {_outputCount}×{lanes} outputs and {ColumnCount}×{lanes} scratch.");
+        if (inputs.Length < _inputCount * lanes || outputs.Length < _outputCount * lanes || scratch.Length < ScratchLength(lanes))
+            throw new ArgumentException($"Expected {_inputCount}×{lanes} inputs, {_outputCount}×{lanes} outputs and {ScratchLength(lanes)} scratch.");
+        for (int start = 0; start < lanes; start += ChunkLanes)
+            RunChunk(inputs, outputs, scratch, lanes, start, Math.Min(ChunkLanes, lanes - start));
+    }
+
+    private void RunChunk(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int stride, int start, int lanes)
+    {
         foreach (ref readonly var s in _steps.AsSpan())
         {
             var t = scratch.Slice(s.Target * lanes, lanes);
@@ -67,7 +80,7 @@ public sealed class ColumnProgram
             switch (s.Op)
             {
                 case Op.Constant: t.Fill(s.K); break;
-                case Op.Input: inputs.Slice((int)s.K * lanes, lanes).CopyTo(t); break;
+                case Op.Input: inputs.Slice((int)s.K * stride + start, lanes).CopyTo(t); break;
                 case Op.Add: TensorPrimitives.Add(a, b, t); break;
                 case Op.Sub: TensorPrimitives.Subtract(a, b, t); break;
                 case Op.Mul: TensorPrimitives.Multiply(a, b, t); break;
@@ -84,7 +97,7 @@ public sealed class ColumnProgram
                 case Op.Cos: TensorPrimitives.Cos(a, t); break;
                 default: Scalar(s, a, b, Col(scratch, s.C, lanes), t); break;
             }
-            foreach (int o in s.Outputs) t.CopyTo(outputs.Slice(o * lanes, lanes));
+            foreach (int o in s.Outputs) t.CopyTo(outputs.Slice(o * stride + start, lanes));
         }
     }
 

@@ -14,13 +14,15 @@ namespace TapeAD.Layers;
 /// </summary>
 internal static class ActivationDerivatives
 {
-    private static readonly ConcurrentDictionary<Activation, ColumnProgram> Programs = new();
+    private static readonly ConcurrentDictionary<(Activation, int), ColumnProgram> Programs = new();
 
-    /// <summary>The program mapping one input column <c>u</c> to the three output columns σ(u), σ'(u), σ''(u).</summary>
-    public static ColumnProgram Of(Activation activation) => Programs.GetOrAdd(activation, Build);
+    /// <summary>The program mapping one input column <c>u</c> to the output columns σ(u), σ'(u), σ''(u),
+    /// up to derivative <paramref name="order"/> (0, 1 or 2): a value needs no derivative, a first-order query no σ''.</summary>
+    public static ColumnProgram Of(Activation activation, int order) => Programs.GetOrAdd((activation, order), Build);
 
-    private static ColumnProgram Build(Activation activation)
+    private static ColumnProgram Build((Activation Activation, int Order) key)
     {
+        var (activation, order) = key;
         var g = new Graph();
         var u = new Var(g, g.Input(0));
         int y = Activations.Record(activation, u).Node;
@@ -28,8 +30,8 @@ internal static class ActivationDerivatives
         int first = Forward.Tangents(g, seed, [y])[y];
         int second = first < 0 ? -1 : Forward.Tangents(g, seed, [first])[first];
         int zero = g.Constant(0);
-        int[] outputs = [y, first < 0 ? zero : first, second < 0 ? zero : second];
+        int[] outputs = [.. new[] { y, first < 0 ? zero : first, second < 0 ? zero : second }.Take(order + 1)];
         var optimized = g.Optimize(outputs);
-        return new ColumnProgram(new TapeFunction(optimized, outputs, 1, null, $"{Activations.NameOf(activation)}, its first and second derivatives"));
+        return new ColumnProgram(new TapeFunction(optimized, outputs, 1, null, $"{Activations.NameOf(activation)} and its derivatives up to order {order}"));
     }
 }

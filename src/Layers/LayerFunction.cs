@@ -13,11 +13,12 @@ namespace TapeAD.Layers;
 /// </summary>
 public sealed class LayerFunction
 {
-    private readonly LayerStep[] _steps;
+    // Steps for queries that need σ only, σ and σ', or all of σ, σ', σ''.
+    private readonly LayerStep[][] _byOrder;
 
     private LayerFunction(Chain chain)
     {
-        _steps = [.. chain.Layers.Select(l => new LayerStep(l))];
+        _byOrder = [.. Enumerable.Range(0, 3).Select(order => chain.Layers.Select(l => new LayerStep(l, order)).ToArray())];
         Description = chain.Name;
     }
 
@@ -29,16 +30,16 @@ public sealed class LayerFunction
     }
 
     /// <summary>Number of inputs <c>d</c>.</summary>
-    public int InputLength => _steps[0].In;
+    public int InputLength => _byOrder[0][0].In;
 
     /// <summary>Number of outputs <c>m</c>.</summary>
-    public int OutputLength => _steps[^1].Out;
+    public int OutputLength => _byOrder[0][^1].Out;
 
     /// <summary>The model's name.</summary>
     public string Description { get; }
 
     /// <summary>The value <c>y = f(x)</c>: shape <c>[m]</c>.</summary>
-    public LayerQuery Value() => new(_steps, QueryKind.Value, Description);
+    public LayerQuery Value() => new(_byOrder[0], QueryKind.Value, Description);
 
     /// <summary>The Jacobian <c>∂y_i/∂x_j</c>: shape <c>[m, d]</c>. <see cref="FirstOrderMode.Auto"/>
     /// propagates whichever is fewer: d tangent rows forward or m adjoint rows back.</summary>
@@ -47,8 +48,8 @@ public sealed class LayerFunction
         if (mode == FirstOrderMode.Auto) mode = InputLength <= OutputLength ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
         return mode switch
         {
-            FirstOrderMode.Forward => new(_steps, QueryKind.JacobianForward, $"jacobian (Forward) of {Description}"),
-            FirstOrderMode.Reverse => new(_steps, QueryKind.JacobianReverse, $"jacobian (Reverse) of {Description}"),
+            FirstOrderMode.Forward => new(_byOrder[1], QueryKind.JacobianForward, $"jacobian (Forward) of {Description}"),
+            FirstOrderMode.Reverse => new(_byOrder[1], QueryKind.JacobianReverse, $"jacobian (Reverse) of {Description}"),
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown first-order mode."),
         };
     }
@@ -66,8 +67,8 @@ public sealed class LayerFunction
             mode = 1 + d + d * (d + 1) / 2 <= (1 + d) * (1 + m) ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
         return mode switch
         {
-            SecondOrderMode.ForwardOverForward => new(_steps, QueryKind.HessianForward, $"hessian (ForwardOverForward) of {Description}"),
-            SecondOrderMode.ForwardOverReverse => new(_steps, QueryKind.HessianReverse, $"hessian (ForwardOverReverse) of {Description}"),
+            SecondOrderMode.ForwardOverForward => new(_byOrder[2], QueryKind.HessianForward, $"hessian (ForwardOverForward) of {Description}"),
+            SecondOrderMode.ForwardOverReverse => new(_byOrder[2], QueryKind.HessianReverse, $"hessian (ForwardOverReverse) of {Description}"),
             _ => throw Unsupported(mode),
         };
     }
@@ -83,22 +84,22 @@ public sealed class LayerFunction
         if (mode == SecondOrderMode.Auto) mode = InputLength < OutputLength ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
         return mode switch
         {
-            SecondOrderMode.ForwardOverForward => new(_steps, QueryKind.HvpForward, $"hvp (ForwardOverForward) of {Description}"),
-            SecondOrderMode.ForwardOverReverse => new(_steps, QueryKind.HvpReverse, $"hvp (ForwardOverReverse) of {Description}"),
+            SecondOrderMode.ForwardOverForward => new(_byOrder[2], QueryKind.HvpForward, $"hvp (ForwardOverForward) of {Description}"),
+            SecondOrderMode.ForwardOverReverse => new(_byOrder[2], QueryKind.HvpReverse, $"hvp (ForwardOverReverse) of {Description}"),
             _ => throw Unsupported(mode),
         };
     }
 
     /// <summary>The second-order Jacobian <c>∂²y_i/∂x_j²</c>: shape <c>[m, d]</c>. All d directions and
     /// their second-order terms travel together: <c>1 + 2d</c> rows per input.</summary>
-    public LayerQuery SecondOrderJacobian() => new(_steps, QueryKind.SecondOrderJacobian, $"second-order jacobian of {Description}");
+    public LayerQuery SecondOrderJacobian() => new(_byOrder[2], QueryKind.SecondOrderJacobian, $"second-order jacobian of {Description}");
 
     /// <summary>The Laplacian <c>Σ_j ∂²y_i/∂x_j²</c>: shape <c>[m]</c>, by the forward Laplacian: d
     /// tangent rows and one summed second-order row, <c>d + 2</c> rows per input.</summary>
-    public LayerQuery Laplacian() => new(_steps, QueryKind.Laplacian, $"laplacian of {Description}");
+    public LayerQuery Laplacian() => new(_byOrder[2], QueryKind.Laplacian, $"laplacian of {Description}");
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Description}: {InputLength} -> {string.Join(" -> ", _steps.Select(s => s.Out))} (tensor level)";
+    public override string ToString() => $"{Description}: {InputLength} -> {string.Join(" -> ", _byOrder[0].Select(s => s.Out))} (tensor level)";
 
     private static ArgumentOutOfRangeException Unsupported(SecondOrderMode mode) =>
         new(nameof(mode), mode, "The tensor level offers Auto, ForwardOverForward and ForwardOverReverse.");

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TapeAD.Compiler;
 
@@ -41,7 +42,7 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
     private readonly int _widest;
     private readonly int _columns;
     private readonly long[] _storeOffset;
-    private readonly long _offA, _offB, _offU, _offD, _offCol, _offTmp, _workspaceLength;
+    private readonly long _offA, _offB, _offU, _offD, _offCol, _workspaceLength;
 
     [ThreadStatic] private static double[]? _workspace;
 
@@ -107,16 +108,15 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
         // Working memory of one block, carved from one per-thread array.
         int rows = Math.Max(_forwardRows, _reverseRows);
         _widest = Math.Max(d, steps.Max(s => s.Out));
-        _blockInputs = Math.Clamp(TargetBlockRows / rows, 1, MaxBlockInputs);
-        _columns = steps.Max(s => s.Activation?.ColumnCount ?? 0);
+        _blockInputs = BlockInputs(_forwardRows, _reverseRows);
+        _columns = steps.Max(s => s.Activation?.ScratchLength(_blockInputs * _widest) ?? 0);
         long lane = (long)_blockInputs * _widest;
         _offA = 0;
         _offB = _offA + lane * rows;
         _offU = _offB + lane * rows;
         _offD = _offU + lane;
         _offCol = _offD + 3 * lane;
-        _offTmp = _offCol + _columns * lane;
-        long end = _offTmp + _widest;
+        long end = _offCol + _columns;
         _storeOffset = new long[steps.Length];
         for (int s = 0; s < steps.Length; s++)
         {
@@ -144,6 +144,23 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
 
     /// <summary>Doubles of per-thread working memory.</summary>
     public long WorkspaceLength => _workspaceLength;
+
+    /// <summary>
+    /// Inputs per block: a multiple of what makes every block's row count a multiple of 8 (the
+    /// micro-kernel's height, so no rows fall to the slower edge path), as many as fit in
+    /// about <see cref="TargetBlockRows"/> rows.
+    /// </summary>
+    private static int BlockInputs(int forwardRows, int reverseRows)
+    {
+        int unit = Math.Max(Unit(forwardRows), reverseRows > 0 ? Unit(reverseRows) : 1);
+        int rows = Math.Max(forwardRows, reverseRows);
+        // Many rows per input (a full Hessian's): a few edge rows cost less than a block too big for L2.
+        if (unit * rows > 2 * TargetBlockRows) unit = 1;
+        return Math.Min(MaxBlockInputs, Math.Max(unit, TargetBlockRows / rows / unit * unit));
+
+        // The fewest inputs whose rows make a multiple of 8: 8 / gcd(8, rows).
+        static int Unit(int rows) => 8 >> Math.Min(3, BitOperations.TrailingZeroCount(rows));
+    }
 
     private bool IsReverse => _kind is QueryKind.JacobianReverse or QueryKind.HessianReverse or QueryKind.HvpReverse;
 

@@ -85,8 +85,7 @@ public sealed partial class LayerQuery
         for (int b = 0; b < count; b++)
             new ReadOnlySpan<double>(rowsPtr + (long)b * rows * w, w).CopyTo(new Span<double>(u + (long)b * w, w));
         step.Activation!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, 3 * lanes),
-            new Span<double>(ws + _offCol, _columns * lanes), lanes);
-        var tmp = new Span<double>(ws + _offTmp, w);
+            new Span<double>(ws + _offCol, _columns), lanes);
         for (int b = 0; b < count; b++)
         {
             double* block = rowsPtr + (long)b * rows * w;
@@ -97,28 +96,14 @@ public sealed partial class LayerQuery
             {
                 long stride = (long)_blockInputs * w;
                 first.CopyTo(new Span<double>(store + (long)b * w, w));
-                second.CopyTo(new Span<double>(store + stride + (long)b * w, w));
+                if (_tangents > 0) second.CopyTo(new Span<double>(store + stride + (long)b * w, w));
                 new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(store + 2 * stride + (long)b * _tangents * w, _tangents * w));
             }
-            // Second-order rows first: they read the tangents before those are scaled.
-            for (int k = 0; k + 1 < _pairStart.Length; k++)
-            {
-                for (int p = _pairStart[k]; p < _pairStart[k + 1]; p++)
-                {
-                    var tj = Row(block, 1 + _pairJ[p], w);
-                    var tl = Row(block, 1 + _pairL[p], w);
-                    if (p == _pairStart[k]) TensorPrimitives.Multiply(tj, tl, tmp);
-                    else TensorPrimitives.MultiplyAdd(tj, tl, tmp, tmp);
-                }
-                var s = Row(block, 1 + _tangents + k, w);
-                TensorPrimitives.Multiply(first, s, s);
-                TensorPrimitives.MultiplyAdd(second, tmp, s, s);
-            }
-            for (int t = 0; t < _tangents; t++)
-            {
-                var tangent = Row(block, 1 + t, w);
-                TensorPrimitives.Multiply(first, tangent, tangent);
-            }
+            // A value query computes σ only; a first-order one σ and σ'.
+            if (_tangents > 0)
+                fixed (double* f = first)
+                fixed (double* g = second)
+                    RowUpdates.Forward(block, w, f, g, _tangents, _pairStart, _pairJ, _pairL);
             sigma.CopyTo(new Span<double>(block, w));
         }
     }

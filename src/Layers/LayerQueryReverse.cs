@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace TapeAD.Layers;
 
 // Reverse sweep for Jacobians, Hessians and Hessian-vector products: each output i seeds an adjoint
@@ -15,7 +13,6 @@ public sealed partial class LayerQuery
         new Span<double>(cur, count * rows * m).Clear();
         for (int b = 0; b < count; b++)
             for (int i = 0; i < m; i++) cur[((long)(b * m + i) * per) * m + i] = 1.0;
-        var tmp = new Span<double>(ws + _offTmp, _widest);
         for (int s = _steps.Length - 1; s >= 0; s--)
         {
             var step = _steps[s];
@@ -26,21 +23,11 @@ public sealed partial class LayerQuery
                 long stride = (long)_blockInputs * w;
                 for (int b = 0; b < count; b++)
                 {
-                    var first = new ReadOnlySpan<double>(store + (long)b * w, w);
-                    var second = new ReadOnlySpan<double>(store + stride + (long)b * w, w);
+                    double* first = store + (long)b * w, second = store + stride + (long)b * w;
                     for (int i = 0; i < m; i++)
                     {
                         double* group = cur + (long)(b * m + i) * per * w;
-                        var g = Row(group, 0, w);
-                        for (int t = 0; t < _tangents; t++)
-                        {
-                            var gt = Row(group, 1 + t, w);
-                            var tangent = new ReadOnlySpan<double>(store + 2 * stride + ((long)b * _tangents + t) * w, w);
-                            TensorPrimitives.Multiply(first, gt, gt);
-                            TensorPrimitives.Multiply(second, tangent, tmp[..w]);
-                            TensorPrimitives.MultiplyAdd(tmp[..w], g, gt, gt);
-                        }
-                        TensorPrimitives.Multiply(first, g, g);
+                        RowUpdates.Reverse(group, w, first, second, store + 2 * stride + (long)b * _tangents * w, _tangents);
                     }
                 }
             }

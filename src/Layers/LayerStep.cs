@@ -10,7 +10,7 @@ namespace TapeAD.Layers;
 /// </summary>
 internal sealed class LayerStep
 {
-    public LayerStep(Dense layer)
+    public LayerStep(Dense layer, int order)
     {
         In = layer.Inputs;
         Out = layer.Outputs;
@@ -19,7 +19,7 @@ internal sealed class LayerStep
         for (int i = 0; i < Out; i++)
             for (int j = 0; j < In; j++) Wt[j * Out + i] = W[i * In + j];
         Bias = layer.Bias.ToArray();
-        Activation = layer.Activation == Nn.Activation.Identity ? null : ActivationDerivatives.Of(layer.Activation);
+        Activation = layer.Activation == Nn.Activation.Identity ? null : ActivationDerivatives.Of(layer.Activation, order);
     }
 
     public int In { get; }
@@ -34,6 +34,6 @@ internal sealed class LayerStep
 
     public double[] Bias { get; }
 
-    /// <summary>σ, σ', σ'' as a column program; null for the identity.</summary>
+    /// <summary>σ and its derivatives up to the order the query needs, as a column program; null for the identity.</summary>
     public ColumnProgram? Activation { get; }
 }
