@@ -105,16 +105,19 @@ public sealed class ColumnProgram
         slot < 0 ? default : scratch.Slice(slot * lanes, lanes);
 
     // softplus(x) = max(x, 0) + log(1 + exp(-|x|)): no overflow, and the tiny tail of very negative x kept.
+    // The target may be the operand's own column (reused by liveness), so the log term goes to a
+    // stack buffer first and each lane reads its operand before writing.
     private static void Softplus(ReadOnlySpan<double> a, Span<double> t)
     {
-        TensorPrimitives.Abs(a, t);
-        TensorPrimitives.Negate(t, t);
-        TensorPrimitives.Exp(t, t);
-        TensorPrimitives.LogP1(t, t);
+        Span<double> tail = stackalloc double[a.Length];
+        TensorPrimitives.Abs(a, tail);
+        TensorPrimitives.Negate(tail, tail);
+        TensorPrimitives.Exp(tail, tail);
+        TensorPrimitives.LogP1(tail, tail);
         for (int l = 0; l < t.Length; l++)
         {
             double x = a[l];
-            t[l] = x > 0 ? x + t[l] : double.IsNaN(x) ? x : t[l];
+            t[l] = x > 0 ? x + tail[l] : double.IsNaN(x) ? x : tail[l];
         }
     }
 

@@ -1,0 +1,120 @@
+using TapeAD.Compiler;
+using TapeAD.Layers;
+using TapeAD.Nn;
+using TapeAD.Tape;
+using Xunit;
+
+namespace TapeAD.Tests;
+
+/// <summary>Batch calls: the same answers as one call per row, the same bits whatever the number of
+/// threads, and no allocation once warm.</summary>
+public class BatchTests
+{
+    private const int Rows = 203; // not a multiple of any block size
+
+    private static IEnumerable<ICompiledQuery> ScalarQueries()
+    {
+        var f = BuiltinModels.Seed().ToFunction();
+        return [f.Compile(), f.Jacobian().Compile(), f.Hessian().Compile(), f.HessianVectorProduct().Compile(),
+            f.SecondOrderJacobian().Compile(), f.Laplacian().Compile()];
+    }
+
+    private static IEnumerable<ICompiledQuery> TensorQueries()
+    {
+        var chain = Chain.Random("batch", new Random(3), 5, (24, Activation.Tanh), (17, Activation.Softplus), (3, Activation.Identity));
+        return LayerQueryTests.Pairs(chain).Select(p => (ICompiledQuery)p.Tensor);
+    }
+
+    private static (double[] Inputs, double[] Results) Batch(ICompiledQuery q, int threads)
+    {
+        var x = LayerQueryTests.RandomRows(new Random(q.InputLength * 31 + q.OutputLength), Rows, q.InputLength);
+        var y = new double[Rows * q.OutputLength];
+        q.EvaluateBatch(x, y, threads);
+        return (x, y);
+    }
+
+    [Fact]
+    public void Scalar_graph_batches_give_each_rows_evaluate_bits()
+    {
+        foreach (var q in ScalarQueries())
+        {
+            var (x, y) = Batch(q, BatchWorkers.DefaultThreads);
+            var one = new double[q.OutputLength];
+            for (int r = 0; r < Rows; r++)
+            {
+                q.Evaluate(x.AsSpan(r * q.InputLength, q.InputLength), one);
+                Assert.Equal(one, y.AsSpan(r * q.OutputLength, q.OutputLength).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Tensor_level_batches_match_each_rows_evaluate()
+    {
+        foreach (var q in TensorQueries())
+        {
+            var (x, y) = Batch(q, BatchWorkers.DefaultThreads);
+            var one = new double[q.OutputLength];
+            for (int r = 0; r < Rows; r++)
+            {
+                q.Evaluate(x.AsSpan(r * q.InputLength, q.InputLength), one);
+                for (int i = 0; i < one.Length; i++)
+                {
+                    double batch = y[r * q.OutputLength + i];
+                    Assert.True(Math.Abs(one[i] - batch) <= 1e-13 * Math.Max(1, Math.Abs(one[i])), $"{q.Description} row {r} [{i}]: {one[i]:R} vs {batch:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_for_every_thread_count()
+    {
+        foreach (var q in ScalarQueries().Concat(TensorQueries()))
+        {
+            var (_, single) = Batch(q, 1);
+            foreach (int threads in new[] { 2, 3, 8 })
+                Assert.Equal(single, Batch(q, threads).Results);
+        }
+    }
+
+    // Measured on the calling thread: the worker threads allocate their buffers once, on their first block.
+    [Fact]
+    public void Warm_batch_calls_allocate_nothing()
+    {
+        foreach (var q in ScalarQueries().Concat(TensorQueries()))
+        {
+            var x = LayerQueryTests.RandomRows(new Random(1), Rows, q.InputLength);
+            var y = new double[Rows * q.OutputLength];
+            var one = new double[q.OutputLength];
+            for (int warm = 0; warm < 3; warm++)
+            {
+                q.EvaluateBatch(x, y);
+                q.EvaluateBatch(x, y, 1);
+                q.Evaluate(x.AsSpan(0, q.InputLength), one);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < 5; call++)
+            {
+                q.EvaluateBatch(x, y);
+                q.EvaluateBatch(x, y, 1);
+                q.Evaluate(x.AsSpan(0, q.InputLength), one);
+            }
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
+    public void Batches_from_several_threads_at_once_are_all_right()
+    {
+        var q = TensorQueries().First(t => t.Description.StartsWith("second-order", StringComparison.Ordinal));
+        var (x, expected) = Batch(q, 1);
+        var results = new double[4][];
+        Parallel.For(0, 4, i =>
+        {
+            results[i] = new double[expected.Length];
+            for (int repeat = 0; repeat < 5; repeat++) q.EvaluateBatch(x, results[i]);
+        });
+        foreach (var r in results) Assert.Equal(expected, r);
+    }
+}
