@@ -3,6 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 using TapeAD.Bench.Torch;
@@ -23,6 +24,8 @@ public sealed class BenchConfig : ManualConfig
             .WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);
         HideColumns(Column.Error, Column.RatioSD, Column.AllocRatio);
+        // Case names such as "small-deep/SecondOrderJacobian" would otherwise be shortened to "(...)".
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
     }
 }
 
