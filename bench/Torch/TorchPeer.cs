@@ -1,0 +1,129 @@
+using TapeAD.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TapeAD.Bench.Torch;
+
+/// <summary>
+/// The TorchSharp peer: the same network as float64 tensors, derivatives by autograd as a TorchSharp
+/// user would write them — <c>torch.autograd.grad</c>, with <c>create_graph: true</c> for the
+/// second derivatives. Inputs are a batch <c>[B, d]</c>; the samples are independent, so summing an
+/// output over the batch before differentiating gives every sample's derivative in one pass. A single
+/// call is the same code with <c>B = 1</c>. Results are copied back into plain arrays (a user needs
+/// them there), so the conversion is part of the timed work.
+/// </summary>
+public sealed class TorchPeer : IDisposable
+{
+    private readonly (Tensor W, Tensor B, Activation Act)[] _layers;
+    private readonly int _d, _m;
+
+    static TorchPeer() => NativePatch.EnsureTorchSharpLoads();
+
+    public TorchPeer(Chain model)
+    {
+        _layers = model.Layers.Select(l => (
+            tensor(l.Weights.ToArray(), [l.Outputs, l.Inputs], ScalarType.Float64),
+            tensor(l.Bias.ToArray(), [l.Outputs], ScalarType.Float64),
+            l.Activation)).ToArray();
+        _d = model.InputLength;
+        _m = model.OutputLength;
+    }
+
+    /// <summary>Sets libtorch's intra-op threads (1 for per-call latency).</summary>
+    public static void SetThreads(int n) => set_num_threads(n);
+
+    public static int Threads => get_num_threads();
+
+    private Tensor Forward(Tensor x)
+    {
+        foreach (var (w, b, act) in _layers)
+        {
+            x = nn.functional.linear(x, w, b);
+            x = act switch
+            {
+                Activation.Identity => x,
+                Activation.Elu => nn.functional.elu(x, 1.0),
+                Activation.Tanh => x.tanh(),
+                Activation.Sigmoid => x.sigmoid(),
+                Activation.Softplus => nn.functional.softplus(x),
+                _ => throw new NotSupportedException(act.ToString()),
+            };
+        }
+        return x;
+    }
+
+    private static Tensor Grad(Tensor output, Tensor input, bool createGraph) =>
+        autograd.grad([output], [input], retain_graph: true, create_graph: createGraph)[0];
+
+    /// <summary>Runs <paramref name="q"/> on <paramref name="batch"/> inputs stored row after row in
+    /// <paramref name="xs"/> (each of <see cref="Models.InputLength"/> numbers) and writes the results
+    /// row after row into <paramref name="results"/>.</summary>
+    public void Run(Query q, int batch, ReadOnlySpan<double> xs, Span<double> results)
+    {
+        using var scope = NewDisposeScope();
+        int d = _d, m = _m;
+        Tensor x, v = null!;
+        if (q == Query.Hvp)
+        {
+            var xv = tensor(xs.ToArray(), [batch, 2 * d], ScalarType.Float64);
+            x = xv[.., ..d].contiguous().requires_grad_(true);
+            v = xv[.., d..];
+        }
+        else x = tensor(xs.ToArray(), [batch, d], ScalarType.Float64).requires_grad_(true);
+        var y = Forward(x);
+        Tensor result;
+        switch (q)
+        {
+            case Query.Jacobian:
+                // One backward pass per output: row i of every sample's Jacobian.
+                result = stack(Enumerable.Range(0, m).Select(i => Grad(y[.., i].sum(), x, false)).ToArray(), 1); // [B, m, d]
+                break;
+            case Query.Hessian:
+            {
+                // One double-backward per output and input: row j of every sample's Hessian of output i.
+                var rows = new Tensor[m];
+                for (int i = 0; i < m; i++)
+                {
+                    var g = Grad(y[.., i].sum(), x, true);
+                    rows[i] = stack(Enumerable.Range(0, d).Select(j => Grad(g[.., j].sum(), x, false)).ToArray(), 1); // [B, d, d]
+                }
+                result = stack(rows, 1); // [B, m, d, d]
+                break;
+            }
+            case Query.SecondOrderJacobian:
+            case Query.Laplacian:
+            {
+                // The diagonal still needs one double-backward per input dimension j (keeping entry j).
+                var diag = new Tensor[m];
+                for (int i = 0; i < m; i++)
+                {
+                    var g = Grad(y[.., i].sum(), x, true);
+                    diag[i] = stack(Enumerable.Range(0, d).Select(j => Grad(g[.., j].sum(), x, false)[.., j]).ToArray(), 1); // [B, d]
+                }
+                result = stack(diag, 1); // [B, m, d]
+                if (q == Query.Laplacian) result = result.sum(2); // [B, m]
+                break;
+            }
+            case Query.Hvp:
+            {
+                // Per output, one backward with create_graph and one for the gradient of g·v.
+                var hv = new Tensor[m];
+                for (int i = 0; i < m; i++)
+                {
+                    var g = Grad(y[.., i].sum(), x, true);
+                    hv[i] = Grad((g * v).sum(), x, false);
+                }
+                result = stack(hv, 1); // [B, m, d]
+                break;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(q));
+        }
+        result.contiguous().data<double>().CopyTo(results);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (w, b, _) in _layers) { w.Dispose(); b.Dispose(); }
+    }
+}
