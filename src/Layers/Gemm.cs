@@ -70,28 +70,30 @@ internal static unsafe class Gemm
             c60 = Vector512.Load(c + 6 * ldn); c61 = Vector512.Load(c + 6 * ldn + 8);
             c70 = Vector512.Load(c + 7 * ldn); c71 = Vector512.Load(c + 7 * ldn + 8);
         }
-        for (int p = 0; p < kc; p++)
+        // Row offsets computed once: the loop body is then loads, broadcasts and FMAs only.
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1, step = ldn;
+        double* end = a + kc;
+        for (; a < end; a++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 8);
-            b += ldn;
+            b += step;
             var x = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[lda]);
+            x = Vector512.Create(a[r1]);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2 * lda]);
+            x = Vector512.Create(a[r2]);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3 * lda]);
+            x = Vector512.Create(a[r3]);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4 * lda]);
+            x = Vector512.Create(a[r4]);
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5 * lda]);
+            x = Vector512.Create(a[r5]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6 * lda]);
+            x = Vector512.Create(a[r6]);
             c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7 * lda]);
+            x = Vector512.Create(a[r7]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a++;
         }
         c00.Store(c); c01.Store(c + 8);
         c10.Store(c + ldn); c11.Store(c + ldn + 8);
@@ -118,20 +120,21 @@ internal static unsafe class Gemm
             c20 = Vector256.Load(c + 2 * ldn); c21 = Vector256.Load(c + 2 * ldn + 4);
             c30 = Vector256.Load(c + 3 * ldn); c31 = Vector256.Load(c + 3 * ldn + 4);
         }
-        for (int p = 0; p < kc; p++)
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, step = ldn;
+        double* end = a + kc;
+        for (; a < end; a++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 4);
-            b += ldn;
+            b += step;
             var x = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[lda]);
+            x = Vector256.Create(a[r1]);
             c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2 * lda]);
+            x = Vector256.Create(a[r2]);
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3 * lda]);
+            x = Vector256.Create(a[r3]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            a++;
         }
         c00.Store(c); c01.Store(c + 4);
         c10.Store(c + ldn); c11.Store(c + ldn + 4);
@@ -139,28 +142,55 @@ internal static unsafe class Gemm
         c30.Store(c + 3 * ldn); c31.Store(c + 3 * ldn + 4);
     }
 
-    // Rows or columns left over by the micro-kernel: one row at a time, four columns per vector,
-    // then single columns, with the same fused chain per element.
+    // Rows or columns left over by the micro-kernel, with the same fused chain per element: four
+    // columns per vector, then single columns. Single columns (a 1-output layer is all single column)
+    // go eight rows at a time, so eight independent chains hide the FMA latency.
     private static void Edge(double* a, double* b, double* c, int i0, int rows, int j0, int cols, int k0, int kc, int lda, int ldn, bool first)
     {
+        int vectorEnd = j0 + cols / 4 * 4;
         for (int i = i0; i < i0 + rows; i++)
         {
             double* ar = a + (long)i * lda + k0;
             double* cr = c + (long)i * ldn;
-            int j = j0;
-            for (; j + 4 <= j0 + cols; j += 4)
+            for (int j = j0; j < vectorEnd; j += 4)
             {
                 var acc = first ? Vector256<double>.Zero : Vector256.Load(cr + j);
                 double* bp = b + (long)k0 * ldn + j;
                 for (int p = 0; p < kc; p++, bp += ldn) acc = Vector256.FusedMultiplyAdd(Vector256.Create(ar[p]), Vector256.Load(bp), acc);
                 acc.Store(cr + j);
             }
-            for (; j < j0 + cols; j++)
+        }
+        for (int j = vectorEnd; j < j0 + cols; j++)
+        {
+            double* bc = b + (long)k0 * ldn + j;
+            int i = i0;
+            for (; i + 8 <= i0 + rows; i += 8)
             {
-                double acc = first ? 0.0 : cr[j];
-                double* bp = b + (long)k0 * ldn + j;
-                for (int p = 0; p < kc; p++, bp += ldn) acc = Math.FusedMultiplyAdd(ar[p], *bp, acc);
-                cr[j] = acc;
+                double* ar = a + (long)i * lda + k0;
+                double* cc = c + (long)i * ldn + j;
+                nint r = lda, n = ldn;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                if (!first) { s0 = cc[0]; s1 = cc[n]; s2 = cc[2 * n]; s3 = cc[3 * n]; s4 = cc[4 * n]; s5 = cc[5 * n]; s6 = cc[6 * n]; s7 = cc[7 * n]; }
+                for (int p = 0; p < kc; p++)
+                {
+                    double bv = bc[(long)p * ldn];
+                    s0 = Math.FusedMultiplyAdd(ar[p], bv, s0);
+                    s1 = Math.FusedMultiplyAdd(ar[r + p], bv, s1);
+                    s2 = Math.FusedMultiplyAdd(ar[2 * r + p], bv, s2);
+                    s3 = Math.FusedMultiplyAdd(ar[3 * r + p], bv, s3);
+                    s4 = Math.FusedMultiplyAdd(ar[4 * r + p], bv, s4);
+                    s5 = Math.FusedMultiplyAdd(ar[5 * r + p], bv, s5);
+                    s6 = Math.FusedMultiplyAdd(ar[6 * r + p], bv, s6);
+                    s7 = Math.FusedMultiplyAdd(ar[7 * r + p], bv, s7);
+                }
+                cc[0] = s0; cc[n] = s1; cc[2 * n] = s2; cc[3 * n] = s3; cc[4 * n] = s4; cc[5 * n] = s5; cc[6 * n] = s6; cc[7 * n] = s7;
+            }
+            for (; i < i0 + rows; i++)
+            {
+                double* ar = a + (long)i * lda + k0;
+                double acc = first ? 0.0 : c[(long)i * ldn + j];
+                for (int p = 0; p < kc; p++) acc = Math.FusedMultiplyAdd(ar[p], bc[(long)p * ldn], acc);
+                c[(long)i * ldn + j] = acc;
             }
         }
     }
