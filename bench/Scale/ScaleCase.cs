@@ -1,0 +1,117 @@
+using TapeAD.Bench.HandWritten;
+using TapeAD.Bench.Torch;
+using TapeAD.Compiler;
+using TapeAD.Layers;
+using TapeAD.Nn;
+
+namespace TapeAD.Bench.Scale;
+
+/// <summary>The queries of the scale benchmarks: the bench's five plus the value.</summary>
+public enum ScaleQuery { Value, Jacobian, Hessian, SecondOrderJacobian, Laplacian, Hvp }
+
+/// <summary>
+/// One scale case: a wide model (pinn or wide) and a query, compiled the one-line way
+/// (<see cref="ChainCompilation"/>, which picks the tensor level for these models), with a batch of
+/// 1,024 inputs, TorchSharp's batched nested autograd and, for the Laplacian, the hand-written batched
+/// forward Laplacian. <see cref="Verify"/> checks the peers against TapeAD before anything is timed.
+/// </summary>
+public sealed class ScaleCase : IDisposable
+{
+    public const int Size = 1024;
+
+    public ScaleCase(string model, ScaleQuery query)
+    {
+        ModelName = model;
+        Query = query;
+        Model = Models.Load(model);
+        TapeAD = query switch
+        {
+            ScaleQuery.Value => Model.CompileValue(),
+            ScaleQuery.Jacobian => Model.CompileJacobian(),
+            ScaleQuery.Hessian => Model.CompileHessian(),
+            ScaleQuery.SecondOrderJacobian => Model.CompileSecondOrderJacobian(),
+            ScaleQuery.Laplacian => Model.CompileLaplacian(),
+            ScaleQuery.Hvp => Model.CompileHessianVectorProduct(),
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        };
+        Inputs = Models.Inputs(Model, TorchQuery ?? Bench.Query.Jacobian, Size).SelectMany(x => x).ToArray();
+        Results = new double[Size * TapeAD.OutputLength];
+        PeerResults = new double[Size * TapeAD.OutputLength];
+        if (query == ScaleQuery.Laplacian) Hand = new BatchedLaplacian(Model, Size);
+    }
+
+    public string ModelName { get; }
+    public ScaleQuery Query { get; }
+    public Chain Model { get; }
+    public ICompiledQuery TapeAD { get; }
+    public BatchedLaplacian? Hand { get; }
+    public double[] Inputs { get; }
+    public double[] Results { get; }
+    public double[] PeerResults { get; }
+    private TorchPeer? _torch;
+    public TorchPeer Torch => _torch ??= new TorchPeer(Model);
+
+    /// <summary>The bench's query for TorchSharp; null for the value, which TorchPeer does not run.</summary>
+    public Query? TorchQuery => Query switch
+    {
+        ScaleQuery.Value => null,
+        ScaleQuery.Jacobian => Bench.Query.Jacobian,
+        ScaleQuery.Hessian => Bench.Query.Hessian,
+        ScaleQuery.SecondOrderJacobian => Bench.Query.SecondOrderJacobian,
+        ScaleQuery.Laplacian => Bench.Query.Laplacian,
+        _ => Bench.Query.Hvp,
+    };
+
+    /// <summary>Multiply-adds of layer products per input: the rows the tensor level propagates times the
+    /// weights (forward Laplacian (d + 2)·Σ in·out, second-order Jacobian (2d + 1)·Σ in·out).</summary>
+    public long MultiplyAdds => ((LayerQuery)TapeAD).MultiplyAddsPerInput;
+
+    public void RunTapeAD(int threads) => TapeAD.EvaluateBatch(Inputs, Results, threads);
+
+    public void RunTorch() => Torch.Run(TorchQuery!.Value, Size, Inputs, PeerResults);
+
+    public void RunHand() => Hand!.Run(Size, Inputs, PeerResults);
+
+    /// <summary>Checks TorchSharp (batched) and the hand-written Laplacian against TapeAD's batch on all
+    /// 1,024 inputs; throws beyond 1e-10 relative (floor 1e-3 of the row's largest magnitude).
+    /// Returns the largest relative differences (torch, hand).</summary>
+    public (double Torch, double Hand) Verify()
+    {
+        RunTapeAD(1);
+        double torch = 0, hand = 0;
+        if (TorchQuery != null)
+        {
+            RunTorch();
+            torch = Compare("TorchSharp (batched)");
+        }
+        if (Hand != null)
+        {
+            RunHand();
+            hand = Compare("hand-written batched Laplacian");
+        }
+        return (torch, hand);
+    }
+
+    private double Compare(string peer)
+    {
+        int n = TapeAD.OutputLength;
+        double worst = 0;
+        for (int s = 0; s < Size; s++)
+        {
+            double scale = 0;
+            for (int i = 0; i < n; i++) scale = Math.Max(scale, Math.Abs(Results[s * n + i]));
+            for (int i = 0; i < n; i++)
+            {
+                double ours = Results[s * n + i], theirs = PeerResults[s * n + i];
+                double denom = Math.Max(Math.Max(Math.Abs(ours), Math.Abs(theirs)), 1e-3 * scale);
+                double rel = denom == 0 ? 0 : Math.Abs(ours - theirs) / denom;
+                if (!(rel <= 1e-10))
+                    throw new InvalidOperationException($"{ModelName}/{Query}: {peer} differs from TapeAD at input {s}, result {i}: {theirs:R} vs {ours:R} (relative {rel:E2}).");
+                worst = Math.Max(worst, rel);
+            }
+        }
+        return worst;
+    }
+
+    public void Dispose() => _torch?.Dispose();
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using TapeAD.Bench.Torch;
+
+namespace TapeAD.Bench.Scale;
+
+/// <summary>
+/// The scale comparison in one table, timed with a Stopwatch: per case the fastest of several batch
+/// calls (the minimum is the least disturbed by other processes on a shared machine), as µs per input
+/// and GFLOP/s (2 flops per multiply-add of the layer products the algorithm needs), next to
+/// TorchSharp's matmul ceiling measured the same way. Every peer is checked against TapeAD first.
+/// Usage: <c>scale [model ...] [--time-ms N]</c>.
+/// </summary>
+public static class ScaleReport
+{
+    public static int Run(string[] args)
+    {
+        int at = Array.IndexOf(args, "--time-ms");
+        double budget = at >= 0 ? double.Parse(args[at + 1]) : 600;
+        var models = args.Where(a => a is "pinn" or "wide").DefaultIfEmpty("pinn").ToList();
+        if (!args.Any(a => a is "pinn" or "wide")) models = ["pinn", "wide"];
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+        TorchPeer.SetThreads(1);
+        var ceiling = new TorchMatmulCeiling();
+        ceiling.Setup();
+        double matmul = TorchMatmulCeiling.Flops / Fastest(ceiling.Matmul, budget) / 1e3;
+        ceiling.Cleanup();
+        Console.WriteLine($"TorchSharp matmul 1024×64 · 64×64 float64, 1 thread: {matmul:F1} GFLOP/s (the ceiling)");
+        Console.WriteLine();
+        Console.WriteLine("| case | TapeAD 1 thread | GFLOP/s | % of ceiling | TapeAD 2 threads | 2t ÷ 1t | TorchSharp 1 thread | TorchSharp 2 threads | Torch(1t) ÷ TapeAD(1t) | hand batched Laplacian | hand ÷ TapeAD | checked (torch, hand) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var model in models)
+        {
+            foreach (var q in Enum.GetValues<ScaleQuery>())
+            {
+                using var c = new ScaleCase(model, q);
+                var (torchDiff, handDiff) = c.Verify();
+                double one = Fastest(() => c.RunTapeAD(1), budget) / ScaleCase.Size;
+                double two = Fastest(() => c.RunTapeAD(2), budget) / ScaleCase.Size;
+                double gflops = 2.0 * c.MultiplyAdds / one / 1e3;
+                string torch1 = "—", torch2 = "—", ratio = "—", hand = "—", handRatio = "—";
+                if (c.TorchQuery != null)
+                {
+                    TorchPeer.SetThreads(1);
+                    double t1 = Fastest(c.RunTorch, budget) / ScaleCase.Size;
+                    TorchPeer.SetThreads(2);
+                    double t2 = Fastest(c.RunTorch, budget) / ScaleCase.Size;
+                    TorchPeer.SetThreads(1);
+                    (torch1, torch2, ratio) = (Us(t1), Us(t2), $"{t1 / one:F1}×");
+                }
+                if (c.Hand != null)
+                {
+                    double h = Fastest(c.RunHand, budget) / ScaleCase.Size;
+                    (hand, handRatio) = (Us(h), $"{h / one:F1}×");
+                }
+                Console.WriteLine($"| {model}/{q} | {Us(one)} | {gflops:F1} | {100 * gflops / matmul:F0} % | {Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
+    }
+
+    private static string Us(double us) => us >= 100 ? $"{us:F0} µs" : us >= 10 ? $"{us:F1} µs" : $"{us:F2} µs";
+
+    /// <summary>Fastest of repeated calls in µs, after a warm-up long enough for tiered compilation;
+    /// at least 3 timed calls, more while the budget lasts.</summary>
+    private static double Fastest(Action run, double budgetMs)
+    {
+        var clock = Stopwatch.StartNew();
+        do run(); while (clock.Elapsed.TotalMilliseconds < budgetMs / 2);
+        double best = double.MaxValue;
+        int calls = 0;
+        clock.Restart();
+        while (calls < 3 || clock.Elapsed.TotalMilliseconds < budgetMs)
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            calls++;
+        }
+        return best;
+    }
+}
