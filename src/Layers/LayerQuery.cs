@@ -42,7 +42,7 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
     private readonly int _widest;
     private readonly int _columns;
     private readonly long[] _storeOffset;
-    private readonly long _offA, _offB, _offU, _offD, _offCol, _workspaceLength;
+    private readonly long _offA, _offB, _offU, _offD, _offCol, _offRow, _workspaceLength;
 
     [ThreadStatic] private static double[]? _workspace;
 
@@ -116,7 +116,8 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
         _offU = _offB + lane * rows;
         _offD = _offU + lane;
         _offCol = _offD + 3 * lane;
-        long end = _offCol + _columns;
+        _offRow = _offCol + _columns;
+        long end = _offRow + _widest;
         _storeOffset = new long[steps.Length];
         for (int s = 0; s < steps.Length; s++)
         {

@@ -103,7 +103,7 @@ public sealed partial class LayerQuery
             if (_tangents > 0)
                 fixed (double* f = first)
                 fixed (double* g = second)
-                    RowUpdates.Forward(block, w, f, g, _tangents, _pairStart, _pairJ, _pairL);
+                    RowUpdates.Forward(block, w, f, g, _tangents, _pairStart, _pairJ, _pairL, ws + _offRow);
             sigma.CopyTo(new Span<double>(block, w));
         }
     }

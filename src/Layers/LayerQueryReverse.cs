@@ -27,7 +27,7 @@ public sealed partial class LayerQuery
                     for (int i = 0; i < m; i++)
                     {
                         double* group = cur + (long)(b * m + i) * per * w;
-                        RowUpdates.Reverse(group, w, first, second, store + 2 * stride + (long)b * _tangents * w, _tangents);
+                        RowUpdates.Reverse(group, w, first, second, store + 2 * stride + (long)b * _tangents * w, _tangents, ws + _offRow);
                     }
                 }
             }
