@@ -37,6 +37,10 @@ public sealed class BatchedLaplacian
         _sum = new double[widest];
     }
 
+    /// <summary>Whether every activation of <paramref name="model"/> is one this peer writes out.</summary>
+    public static bool Supports(Chain model) =>
+        model.Layers.All(l => l.Activation is Activation.Identity or Activation.Tanh or Activation.Sigmoid or Activation.Softplus);
+
     /// <summary>Laplacians of <paramref name="batch"/> inputs stored row after row; results <c>[batch, m]</c>.</summary>
     public void Run(int batch, ReadOnlySpan<double> xs, Span<double> results)
     {

@@ -5,11 +5,13 @@ using static TorchSharp.torch;
 
 namespace TapeAD.Bench.Scale;
 
-/// <summary>The pinn and wide cases of the scale benchmarks (issue #8).</summary>
+/// <summary>The cases of the scale benchmarks (issue #8).</summary>
 public static class ScaleCases
 {
+    /// <summary>pinn, wide and seed (the scalar-graph batch path) × every query; <c>--cases</c> narrows by model.</summary>
     public static IEnumerable<string> All() =>
-        new[] { "pinn", "wide" }.SelectMany(m => Enum.GetValues<ScaleQuery>().Select(q => $"{m}/{q}"));
+        new[] { "pinn", "wide", "seed" }.Where(m => Cases.ModelFilter == null || Cases.ModelFilter.Contains(m))
+            .SelectMany(m => Enum.GetValues<ScaleQuery>().Select(q => $"{m}/{q}"));
 
     private static ScaleCase? _last;
 

@@ -10,8 +10,8 @@ namespace TapeAD.Bench.Scale;
 public enum ScaleQuery { Value, Jacobian, Hessian, SecondOrderJacobian, Laplacian, Hvp }
 
 /// <summary>
-/// One scale case: a wide model (pinn or wide) and a query, compiled the one-line way
-/// (<see cref="ChainCompilation"/>, which picks the tensor level for these models), with a batch of
+/// One scale case: a model (pinn, wide, or seed for the scalar-graph batch path) and a query, compiled the one-line way
+/// (<see cref="ChainCompilation"/>, which picks the tensor level for pinn and wide, the scalar graph for seed), with a batch of
 /// 1,024 inputs, TorchSharp's batched nested autograd and, for the Laplacian, the hand-written batched
 /// forward Laplacian. <see cref="Verify"/> checks the peers against TapeAD before anything is timed.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed class ScaleCase : IDisposable
         Inputs = Models.Inputs(Model, TorchQuery ?? Bench.Query.Jacobian, Size).SelectMany(x => x).ToArray();
         Results = new double[Size * TapeAD.OutputLength];
         PeerResults = new double[Size * TapeAD.OutputLength];
-        if (query == ScaleQuery.Laplacian) Hand = new BatchedLaplacian(Model, Size);
+        if (query == ScaleQuery.Laplacian && BatchedLaplacian.Supports(Model)) Hand = new BatchedLaplacian(Model, Size);
     }
 
     public string ModelName { get; }
@@ -63,8 +63,9 @@ public sealed class ScaleCase : IDisposable
     };
 
     /// <summary>Multiply-adds of layer products per input: the rows the tensor level propagates times the
-    /// weights (forward Laplacian (d + 2)·Σ in·out, second-order Jacobian (2d + 1)·Σ in·out).</summary>
-    public long MultiplyAdds => ((LayerQuery)TapeAD).MultiplyAddsPerInput;
+    /// weights (forward Laplacian (d + 2)·Σ in·out, second-order Jacobian (2d + 1)·Σ in·out); 0 when
+    /// the scalar graph was chosen (seed), which has no layer products to count.</summary>
+    public long MultiplyAdds => TapeAD is LayerQuery layers ? layers.MultiplyAddsPerInput : 0;
 
     public void RunTapeAD(int threads) => TapeAD.EvaluateBatch(Inputs, Results, threads);
 

@@ -8,7 +8,7 @@ namespace TapeAD.Bench.Scale;
 /// calls (the minimum is the least disturbed by other processes on a shared machine), as µs per input
 /// and GFLOP/s (2 flops per multiply-add of the layer products the algorithm needs), next to
 /// TorchSharp's matmul ceiling measured the same way. Every peer is checked against TapeAD first.
-/// Usage: <c>scale [model ...] [--time-ms N]</c>.
+/// Usage: <c>scale [pinn|wide|seed ...] [--time-ms N]</c> (default all three, 600 ms per measurement).
 /// </summary>
 public static class ScaleReport
 {
@@ -16,8 +16,8 @@ public static class ScaleReport
     {
         int at = Array.IndexOf(args, "--time-ms");
         double budget = at >= 0 ? double.Parse(args[at + 1]) : 600;
-        var models = args.Where(a => a is "pinn" or "wide").DefaultIfEmpty("pinn").ToList();
-        if (!args.Any(a => a is "pinn" or "wide")) models = ["pinn", "wide"];
+        var models = args.Where(a => a is "seed" or "pinn" or "wide").ToList();
+        if (models.Count == 0) models = ["pinn", "wide", "seed"];
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
         TorchPeer.SetThreads(1);
@@ -38,6 +38,7 @@ public static class ScaleReport
                 double one = Fastest(() => c.RunTapeAD(1), budget) / ScaleCase.Size;
                 double two = Fastest(() => c.RunTapeAD(2), budget) / ScaleCase.Size;
                 double gflops = 2.0 * c.MultiplyAdds / one / 1e3;
+                string flops = c.MultiplyAdds > 0 ? $"{gflops:F1} | {100 * gflops / matmul:F0} %" : "— | —";
                 string torch1 = "—", torch2 = "—", ratio = "—", hand = "—", handRatio = "—";
                 if (c.TorchQuery != null)
                 {
@@ -53,7 +54,7 @@ public static class ScaleReport
                     double h = Fastest(c.RunHand, budget) / ScaleCase.Size;
                     (hand, handRatio) = (Us(h), $"{h / one:F1}×");
                 }
-                Console.WriteLine($"| {model}/{q} | {Us(one)} | {gflops:F1} | {100 * gflops / matmul:F0} % | {Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
+                Console.WriteLine($"| {model}/{q} | {Us(one)} | {flops} | {Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
             }
         }
         Console.WriteLine();
@@ -61,7 +62,7 @@ public static class ScaleReport
         return 0;
     }
 
-    private static string Us(double us) => us >= 100 ? $"{us:F0} µs" : us >= 10 ? $"{us:F1} µs" : $"{us:F2} µs";
+    private static string Us(double us) => us >= 100 ? $"{us:F0} µs" : us >= 10 ? $"{us:F1} µs" : us >= 1 ? $"{us:F2} µs" : $"{us * 1000:F0} ns";
 
     /// <summary>Fastest of repeated calls in µs, after a warm-up long enough for tiered compilation;
     /// at least 3 timed calls, more while the budget lasts.</summary>
