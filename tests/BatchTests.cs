@@ -38,7 +38,7 @@ public class BatchTests
     {
         foreach (var q in ScalarQueries())
         {
-            var (x, y) = Batch(q, BatchWorkers.DefaultThreads);
+            var (x, y) = Batch(q, Environment.ProcessorCount);
             var one = new double[q.OutputLength];
             for (int r = 0; r < Rows; r++)
             {
@@ -53,7 +53,7 @@ public class BatchTests
     {
         foreach (var q in TensorQueries())
         {
-            var (x, y) = Batch(q, BatchWorkers.DefaultThreads);
+            var (x, y) = Batch(q, Environment.ProcessorCount);
             var one = new double[q.OutputLength];
             for (int r = 0; r < Rows; r++)
             {

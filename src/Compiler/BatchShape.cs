@@ -1,7 +1,7 @@
 namespace TapeAD.Compiler;
 
 /// <summary>The length checks every batch call shares, with the library's standard messages.</summary>
-public static class BatchShape
+internal static class BatchShape
 {
     /// <summary>The number of rows in a batch, after checking that both spans hold whole rows and the same number of them.</summary>
     /// <exception cref="ArgumentException">When they do not; the message names the function, the expected and the actual lengths.</exception>

@@ -1,7 +1,7 @@
 namespace TapeAD.Compiler;
 
 /// <summary>Work a batch call splits into numbered blocks; each block writes only its own rows.</summary>
-public interface IBatchBlocks
+internal interface IBatchBlocks
 {
     /// <summary>Computes block <paramref name="block"/> of the batch described by <paramref name="batch"/>.</summary>
     void RunBlock(in BatchSpan batch, int block);
@@ -9,7 +9,7 @@ public interface IBatchBlocks
 
 /// <summary>A batch's input and result rows as raw memory, so worker threads can reach them. Valid
 /// only during the batch call that made it (the caller keeps the spans pinned).</summary>
-public readonly unsafe struct BatchSpan(double* inputs, double* results, int rows)
+internal readonly unsafe struct BatchSpan(double* inputs, double* results, int rows)
 {
     /// <summary>First input row.</summary>
     public double* Inputs { get; } = inputs;
@@ -28,7 +28,7 @@ public readonly unsafe struct BatchSpan(double* inputs, double* results, int row
 /// a call allocates nothing. One batch uses the workers at a time; a concurrent batch runs on its
 /// own calling thread.
 /// </summary>
-public static class BatchWorkers
+internal static class BatchWorkers
 {
     private static readonly object Gate = new();
     private static readonly SemaphoreSlim Start = new(0);

@@ -10,7 +10,7 @@ namespace TapeAD.Compiler;
 /// as the scalar path; transcendental functions come from <see cref="TensorPrimitives"/> and may
 /// differ from <see cref="Math"/> in the last bits (tanh by up to ~3.4e-12 relative).
 /// </summary>
-public sealed class ColumnProgram
+internal sealed class ColumnProgram
 {
     private readonly Step[] _steps;
     private readonly int _inputCount;
