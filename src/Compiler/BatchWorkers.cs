@@ -32,7 +32,9 @@ internal static class BatchWorkers
 {
     private static readonly object Gate = new();
     private static readonly SemaphoreSlim Start = new(0);
-    private static readonly ManualResetEventSlim Done = new(false);
+    // A semaphore, not a ManualResetEventSlim: the latter allocates its lock object the first time a
+    // caller actually has to block, which could happen in any later call.
+    private static readonly SemaphoreSlim Done = new(0);
     private static int _started;
     private static IBatchBlocks? _job;
     private static BatchSpan _batch;
@@ -65,7 +67,6 @@ internal static class BatchWorkers
             _next = -1;
             _failure = null;
             _active = helpers;
-            Done.Reset();
             Start.Release(helpers);
             Work();
             Done.Wait();
@@ -112,7 +113,7 @@ internal static class BatchWorkers
         {
             Start.Wait();
             Work();
-            if (Interlocked.Decrement(ref _active) == 0) Done.Set();
+            if (Interlocked.Decrement(ref _active) == 0) Done.Release();
         }
     }
 }
