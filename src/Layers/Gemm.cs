@@ -44,6 +44,12 @@ internal static unsafe class Gemm
                         if (Wide) Kernel8x16(ap, bp, cp, kc, k, n, first);
                         else Kernel4x8(ap, bp, cp, kc, k, n, first);
                     }
+                    // An 8-column strip (an 8-input layer's reverse product, say) still gets eight chains in flight.
+                    if (Wide && j + 8 <= nc)
+                    {
+                        Kernel8x8(a + (long)i * k + k0, b + (long)k0 * n + n0 + j, c + (long)i * n + n0 + j, kc, k, n, first);
+                        j += 8;
+                    }
                     if (j < nc) Edge(a, b, c, i, mr, n0 + j, nc - j, k0, kc, k, n, first);
                 }
                 if (i < m) Edge(a, b, c, i, m - i, n0, nc, k0, kc, k, n, first);
@@ -103,6 +109,38 @@ internal static unsafe class Gemm
         c50.Store(c + 5 * ldn); c51.Store(c + 5 * ldn + 8);
         c60.Store(c + 6 * ldn); c61.Store(c + 6 * ldn + 8);
         c70.Store(c + 7 * ldn); c71.Store(c + 7 * ldn + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x8(double* a, double* b, double* c, int kc, int lda, int ldn, bool first)
+    {
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1, n = ldn;
+        Vector512<double> c0, c1, c2, c3, c4, c5, c6, c7;
+        if (first)
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = Vector512<double>.Zero;
+        }
+        else
+        {
+            c0 = Vector512.Load(c); c1 = Vector512.Load(c + n); c2 = Vector512.Load(c + 2 * n); c3 = Vector512.Load(c + 3 * n);
+            c4 = Vector512.Load(c + 4 * n); c5 = Vector512.Load(c + 5 * n); c6 = Vector512.Load(c + 6 * n); c7 = Vector512.Load(c + 7 * n);
+        }
+        double* end = a + kc;
+        for (; a < end; a++)
+        {
+            var b0 = Vector512.Load(b);
+            b += n;
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r7]), b0, c7);
+        }
+        c0.Store(c); c1.Store(c + n); c2.Store(c + 2 * n); c3.Store(c + 3 * n);
+        c4.Store(c + 4 * n); c5.Store(c + 5 * n); c6.Store(c + 6 * n); c7.Store(c + 7 * n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
