@@ -89,24 +89,17 @@ public sealed partial class LayerQuery
         for (int b = 0; b < count; b++)
         {
             double* block = rowsPtr + (long)b * rows * w;
-            var sigma = new ReadOnlySpan<double>(derivatives + (long)b * w, w);
-            var first = new ReadOnlySpan<double>(derivatives + lanes + (long)b * w, w);
-            var second = new ReadOnlySpan<double>(derivatives + 2L * lanes + (long)b * w, w);
+            double* sigma = derivatives + (long)b * w, first = sigma + lanes, second = first + lanes;
             if (store != null)
             {
                 long stride = (long)_blockInputs * w;
-                first.CopyTo(new Span<double>(store + (long)b * w, w));
-                if (_tangents > 0) second.CopyTo(new Span<double>(store + stride + (long)b * w, w));
+                new ReadOnlySpan<double>(first, w).CopyTo(new Span<double>(store + (long)b * w, w));
+                if (_tangents > 0) new ReadOnlySpan<double>(second, w).CopyTo(new Span<double>(store + stride + (long)b * w, w));
                 new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(store + 2 * stride + (long)b * _tangents * w, _tangents * w));
             }
             // A value query computes σ only; a first-order one σ and σ'.
-            if (_tangents > 0)
-                fixed (double* f = first)
-                fixed (double* g = second)
-                    RowUpdates.Forward(block, w, f, g, _tangents, _pairStart, _pairJ, _pairL, ws + _offRow);
-            sigma.CopyTo(new Span<double>(block, w));
+            if (_tangents > 0) RowUpdates.Forward(block, w, first, second, _tangents, _pairStart, _pairJ, _pairL, ws + _offRow);
+            new ReadOnlySpan<double>(sigma, w).CopyTo(new Span<double>(block, w));
         }
     }
-
-    private static unsafe Span<double> Row(double* block, int row, int width) => new(block + (long)row * width, width);
 }
