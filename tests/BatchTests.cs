@@ -6,7 +6,7 @@ using Xunit;
 
 namespace TapeAD.Tests;
 
-/// <summary>Batch calls: the same answers as one call per row, the same bits whatever the number of
+/// <summary>Batch calls: the same bits as one call per row (on both levels), the same bits whatever the number of
 /// threads, and no allocation once warm.</summary>
 public class BatchTests
 {
@@ -21,7 +21,7 @@ public class BatchTests
 
     private static IEnumerable<ICompiledQuery> TensorQueries()
     {
-        var chain = Chain.Random("batch", new Random(3), 5, (24, Activation.Tanh), (17, Activation.Softplus), (3, Activation.Identity));
+        var chain = Chain.Random("batch", new Random(3), 5, (24, Activation.Tanh), (17, Activation.Softplus), (3, Activation.Gelu), (2, Activation.Identity));
         return LayerQueryTests.Pairs(chain).Select(p => (ICompiledQuery)p.Tensor);
     }
 
@@ -49,7 +49,7 @@ public class BatchTests
     }
 
     [Fact]
-    public void Tensor_level_batches_match_each_rows_evaluate()
+    public void Tensor_level_batches_give_each_rows_evaluate_bits()
     {
         foreach (var q in TensorQueries())
         {
@@ -58,11 +58,7 @@ public class BatchTests
             for (int r = 0; r < Rows; r++)
             {
                 q.Evaluate(x.AsSpan(r * q.InputLength, q.InputLength), one);
-                for (int i = 0; i < one.Length; i++)
-                {
-                    double batch = y[r * q.OutputLength + i];
-                    Assert.True(Math.Abs(one[i] - batch) <= 1e-13 * Math.Max(1, Math.Abs(one[i])), $"{q.Description} row {r} [{i}]: {one[i]:R} vs {batch:R}");
-                }
+                Assert.True(one.AsSpan().SequenceEqual(y.AsSpan(r * q.OutputLength, q.OutputLength)), $"{q.Description}: row {r} differs from its Evaluate");
             }
         }
     }

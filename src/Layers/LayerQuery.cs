@@ -14,7 +14,10 @@ namespace TapeAD.Layers;
 /// Bits: the products use fused multiply-adds and the activations <c>TensorPrimitives</c>, so results
 /// differ from the scalar-graph path (<see cref="CompiledFunction"/>) in the last bits (about 1e-12
 /// relative at most). Within this path a row's result does not depend on the batch size, the block it
-/// falls in or the number of threads. Immutable and thread-safe; each thread allocates its working
+/// falls in or the number of threads: <see cref="EvaluateBatch(ReadOnlySpan{double}, Span{double})"/> gives
+/// each row exactly the bits of <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/> (the products
+/// are one fused chain per element whatever kernel computes them, and every elementwise step treats each
+/// element alike). Immutable and thread-safe; each thread allocates its working
 /// buffer once, after which calls allocate nothing.
 /// </remarks>
 public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
