@@ -189,6 +189,22 @@ public class TapeQueryTests
     }
 
     [Fact]
+    public void ADiscardedBranchThatOverflowsGivesNoNaNInAnyMode()
+    {
+        // exp(x) overflows in elu's and selu's unused branch for x > 709: every mode, and a
+        // derivative of a derivative, must still see the used branch only.
+        var f = TapeFunction.Record(1, x => new[] { Elu(x[0]), Selu(x[0]) });
+        double[] big = [1000.0];
+        Assert.Equal(new[] { 1.0, 1.05070102214813232421875 }, f.Jacobian(FirstOrderMode.Forward).Evaluate(big));
+        Assert.Equal(new[] { 1.0, 1.05070102214813232421875 }, f.Jacobian(FirstOrderMode.Reverse).Evaluate(big));
+        foreach (var mode in new[] { SecondOrderMode.ForwardOverForward, SecondOrderMode.ForwardOverReverse, SecondOrderMode.ReverseOverForward, SecondOrderMode.ReverseOverReverse })
+            Assert.Equal(new[] { 0.0, 0.0 }, f.Hessian(mode).Evaluate(big));
+        var nested = f.Jacobian(FirstOrderMode.Reverse).Jacobian(FirstOrderMode.Reverse);
+        Assert.Equal(new[] { 0.0, 0.0 }, nested.Evaluate(big));
+        Assert.Equal(Math.Exp(-1), nested.Evaluate([-1.0])[0]);
+    }
+
+    [Fact]
     public void SoftplusAndSigmoidStayFiniteAndAccurateAtExtremes()
     {
         var f = TapeFunction.Record(1, x => new[] { Softplus(x[0]), Sigmoid(x[0]) });
