@@ -1,0 +1,42 @@
+namespace TapeAD.Compiler;
+
+/// <summary>Limits that steer how a graph is compiled. The defaults suit the JIT and
+/// FastExpressionCompiler measured in <c>TOOLCHAIN.md</c>; tests lower them to exercise each path on
+/// small graphs.</summary>
+public sealed record CompilerOptions
+{
+    /// <summary>The defaults.</summary>
+    public static CompilerOptions Default { get; } = new();
+
+    /// <summary>Statements (computed nodes and result writes) per compiled method. Beyond about
+    /// 2,000 the JIT compiles a method without optimisation, about twice as slow per node.</summary>
+    public int MaxStatementsPerMethod { get; init; } = 1500;
+
+    /// <summary>How deep a value used once may be nested into its consumer's expression.
+    /// FastExpressionCompiler overflows the stack on trees a few thousand deep, so this stays small.</summary>
+    public int MaxInlineDepth { get; init; } = 8;
+
+    /// <summary>Graphs with more nodes than this are run by the allocation-free instruction loop
+    /// (<see cref="CompiledBackend.Interpreted"/>) instead of being compiled, because compiling them
+    /// would take seconds.</summary>
+    public int InterpretAboveNodes { get; init; } = 200_000;
+
+    /// <summary>Whether <c>CompileFast</c> failing on an emitted method is an error
+    /// (<see cref="InvalidOperationException"/>) rather than a fallback to <c>Expression.Compile</c>.
+    /// A failure means the emitter produced something FastExpressionCompiler does not support, which
+    /// is a bug, so debug builds (and tests) stop on it while release builds keep working.</summary>
+    public bool RequireFastCompiler { get; init; }
+#if DEBUG
+        = true;
+#endif
+
+    internal void Validate()
+    {
+        if (MaxStatementsPerMethod < 1)
+            throw new ArgumentException($"Expected {nameof(MaxStatementsPerMethod)} of 1 or more, got {MaxStatementsPerMethod}.", nameof(MaxStatementsPerMethod));
+        if (MaxInlineDepth < 0)
+            throw new ArgumentException($"Expected {nameof(MaxInlineDepth)} of 0 or more, got {MaxInlineDepth}.", nameof(MaxInlineDepth));
+        if (InterpretAboveNodes < 0)
+            throw new ArgumentException($"Expected {nameof(InterpretAboveNodes)} of 0 or more, got {InterpretAboveNodes}.", nameof(InterpretAboveNodes));
+    }
+}

@@ -1,0 +1,35 @@
+using FastExpressionCompiler;
+
+namespace TapeAD.Compiler;
+
+/// <summary>Emits a graph as one or more methods and compiles each with FastExpressionCompiler.
+/// Methods are emitted and compiled one at a time so that only one method's expression tree is
+/// alive at once, however large the graph.</summary>
+internal static class MethodCompiler
+{
+    public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
+    {
+        var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
+        var emitter = new MethodEmitter(plan, methodOf, methodCount, options.MaxInlineDepth);
+        var methods = new GraphMethod[methodCount];
+        bool usedSystemCompiler = false;
+        int start = 0;
+        for (int m = 0; m < methodCount; m++)
+        {
+            int end = start;
+            while (end < methodOf.Length && methodOf[end] == m) end++;
+            var lambda = emitter.Emit(m, start, end);
+            var compiled = lambda.CompileFast(ifFastFailedReturnNull: true);
+            if (compiled == null)
+            {
+                if (options.RequireFastCompiler)
+                    throw new InvalidOperationException($"{description}: FastExpressionCompiler could not compile method {m} of {methodCount}; the emitter produced an expression it does not support.");
+                compiled = lambda.Compile();
+                usedSystemCompiler = true;
+            }
+            methods[m] = compiled;
+            start = end;
+        }
+        return (new MethodKernel(methods, emitter.ScratchLength), usedSystemCompiler);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Linq.Expressions;
+using TapeAD.Tape;
+
+namespace TapeAD.Compiler;
+
+/// <summary>
+/// Turns consecutive node ranges of a graph into expression lambdas, one per method, in order.
+/// A node read once, later in the same method, is nested into its reader up to a bounded depth;
+/// any other computed node gets a local, or a scratch cell when a later method reads it. Locals
+/// and scratch cells are freed after their last read and reused, so their number follows how many
+/// values are live at once.
+/// </summary>
+internal sealed class MethodEmitter
+{
+    private enum Kind : byte { Dead, Constant, Input, Local, Scratch, Pending }
+
+    private readonly UsePlan _plan;
+    private readonly Graph _graph;
+    private readonly int[] _methodOf;
+    private readonly int _maxInlineDepth;
+
+    private readonly Kind[] _kind;
+    private readonly int[] _slot;
+    private readonly int[] _unread;
+    private readonly int[] _depth;
+    private readonly Expression?[] _pending;
+    // The local-backed nodes a pending expression reads. Their reads count only once the
+    // expression is placed in a statement: a pending expression runs later than it was built, so a
+    // local freed by a statement in between could be overwritten before it is read.
+    private readonly List<int>?[] _pendingReads;
+
+    private readonly SlotPool _scratchCells = new();
+    private readonly List<int>[] _scratchFreedAfter;
+
+    private readonly ParameterExpression _x = Expression.Parameter(typeof(ReadOnlySpan<double>), "x");
+    private readonly ParameterExpression _result = Expression.Parameter(typeof(Span<double>), "result");
+    private readonly ParameterExpression _scratch = Expression.Parameter(typeof(Span<double>), "scratch");
+
+    private readonly List<ParameterExpression> _locals = [];
+    // Each input a method reads is loaded into a local once, at its first read, and kept to the
+    // method's end: a span read per use costs the JIT an inlined call and temporaries each time,
+    // and past about a thousand locals it stops keeping them in registers.
+    private readonly Dictionary<int, ParameterExpression> _inputLocals = [];
+    private SlotPool _localSlots = new();
+    private readonly List<Expression> _body = [];
+    private List<int> _reads = [];
+
+    public MethodEmitter(UsePlan plan, int[] methodOf, int methodCount, int maxInlineDepth)
+    {
+        _plan = plan;
+        _graph = plan.Graph;
+        _methodOf = methodOf;
+        _maxInlineDepth = maxInlineDepth;
+        int n = _graph.Count;
+        _kind = new Kind[n];
+        _slot = new int[n];
+        _unread = new int[n];
+        _depth = new int[n];
+        _pending = new Expression?[n];
+        _pendingReads = new List<int>?[n];
+        _scratchFreedAfter = new List<int>[methodCount];
+        for (int m = 0; m < methodCount; m++) _scratchFreedAfter[m] = [];
+    }
+
+    /// <summary>Cells of the scratch span the emitted methods use (known once all are emitted).</summary>
+    public int ScratchLength => _scratchCells.Count;
+
+    /// <summary>Emits method <paramref name="method"/>, holding nodes <paramref name="start"/> up to
+    /// <paramref name="end"/> (exclusive). Methods must be emitted in order.</summary>
+    public Expression<GraphMethod> Emit(int method, int start, int end)
+    {
+        _locals.Clear();
+        _inputLocals.Clear();
+        _localSlots = new SlotPool();
+        _body.Clear();
+        for (int i = start; i < end; i++)
+        {
+            switch (_graph.OpOf(i))
+            {
+                case Op.Constant: Leaf(i, Kind.Constant); break;
+                case Op.Input: Leaf(i, Kind.Input); break;
+                default: if (_plan.IsLive(i)) Compute(i, method); break;
+            }
+        }
+        foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
+        if (_body.Count == 0) _body.Add(Expression.Empty());
+        var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values), _body);
+        return Expression.Lambda<GraphMethod>(block, $"graph_method_{method}", [_x, _result, _scratch]);
+    }
+
+    private void Leaf(int node, Kind kind)
+    {
+        _kind[node] = kind;
+        foreach (int j in _plan.OutputsOf(node)) WriteResult(j, Read(node));
+    }
+
+    private void Compute(int node, int method)
+    {
+        Span<Expression> operands = new Expression[Primitives.ArityOf(_graph.OpOf(node))];
+        int depth = 0, count = 0;
+        foreach (int operand in _plan.Operands(node))
+        {
+            if (_kind[operand] == Kind.Pending) depth = Math.Max(depth, _depth[operand]);
+            operands[count++] = Take(operand);
+        }
+        var value = PrimitiveExpressions.Apply(_graph.OpOf(node), operands[..count], _graph.ConstantOf(node));
+        depth++;
+
+        int uses = _plan.Uses[node];
+        var outputs = _plan.OutputsOf(node);
+        int lastUse = _plan.LastUse[node];
+        if (uses == 1 && outputs.Length == 0 && _methodOf[lastUse] == method && depth <= _maxInlineDepth)
+        {
+            _kind[node] = Kind.Pending;
+            _pending[node] = value;
+            _depth[node] = depth;
+            _pendingReads[node] = _reads;
+            _reads = [];
+            return;
+        }
+
+        // This statement reads its operands before its target is written, so the target may
+        // reuse a local whose last read is here.
+        foreach (int read in _reads)
+            if (--_unread[read] == 0) _localSlots.Return(_slot[read]);
+        _reads.Clear();
+
+        if (uses == 0 && outputs.Length == 1)
+        {
+            WriteResult(outputs[0], value);
+            return;
+        }
+        if (uses > 0 && _methodOf[lastUse] != method)
+        {
+            int cell = _scratchCells.Rent();
+            _scratchFreedAfter[_methodOf[lastUse]].Add(cell);
+            _kind[node] = Kind.Scratch;
+            _slot[node] = cell;
+            _body.Add(Expression.Call(SpanAccess.WriteMethod, _scratch, Expression.Constant(cell), value));
+        }
+        else
+        {
+            var local = RentLocal(node);
+            _body.Add(Expression.Assign(local, value));
+            // A node only written to results needs its local just for those writes.
+            if (uses == 0) _localSlots.Return(_slot[node]);
+        }
+        foreach (int j in outputs) WriteResult(j, Read(node));
+    }
+
+    /// <summary>The expression reading an operand, recording the operand's read.</summary>
+    private Expression Take(int operand)
+    {
+        switch (_kind[operand])
+        {
+            case Kind.Pending:
+                var nested = _pending[operand]!;
+                _pending[operand] = null;
+                _reads.AddRange(_pendingReads[operand]!);
+                _pendingReads[operand] = null;
+                return nested;
+            case Kind.Local:
+                _reads.Add(operand);
+                return Read(operand);
+            default:
+                return Read(operand);
+        }
+    }
+
+    private Expression Read(int node) => _kind[node] switch
+    {
+        Kind.Constant => Expression.Constant(_graph.ConstantOf(node)),
+        Kind.Input => InputLocal(_graph.InputIndexOf(node)),
+        Kind.Local => _locals[_slot[node]],
+        Kind.Scratch => Expression.Call(SpanAccess.ReadScratch, _scratch, Expression.Constant(_slot[node])),
+        var kind => throw new InvalidOperationException($"Node {node} ({kind}) cannot be read here."),
+    };
+
+    private ParameterExpression InputLocal(int index)
+    {
+        if (!_inputLocals.TryGetValue(index, out var local))
+        {
+            local = Expression.Variable(typeof(double), $"x{index}");
+            _inputLocals.Add(index, local);
+            _body.Add(Expression.Assign(local, Expression.Call(SpanAccess.ReadInput, _x, Expression.Constant(index))));
+        }
+        return local;
+    }
+
+    private ParameterExpression RentLocal(int node)
+    {
+        int slot = _localSlots.Rent();
+        if (slot == _locals.Count) _locals.Add(Expression.Variable(typeof(double), $"v{slot}"));
+        _kind[node] = Kind.Local;
+        _slot[node] = slot;
+        _unread[node] = _plan.Uses[node];
+        return _locals[slot];
+    }
+
+    private void WriteResult(int index, Expression value) =>
+        _body.Add(Expression.Call(SpanAccess.WriteMethod, _result, Expression.Constant(index), value));
+}
