@@ -71,7 +71,8 @@ public static class Activations
         Activation.Identity => x,
         Activation.Relu => Primitives.Select(Primitives.Greater(x, 0.0), x, 0.0),
         Activation.LeakyRelu => Primitives.Select(Primitives.Greater(x, 0.0), x, LeakySlope * x),
-        // VarMath records alpha * (exp(x) - 1); the tape drops the multiplication by 1, exactly.
+        // VarMath records alpha * (exp(min(x, 0)) - 1), the same bits wherever this branch is chosen;
+        // the tape drops the multiplication by 1, exactly.
         Activation.Elu => Primitives.Select(Primitives.Greater(x, 0.0), x, EluAlpha * (Math.Exp(x) - 1.0)),
         Activation.Tanh => Math.Tanh(x),
         Activation.Sigmoid => Primitives.Sigmoid(x),

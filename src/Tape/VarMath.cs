@@ -47,7 +47,13 @@ public static class VarMath
     public static Var LeakyRelu(Var x, double slope = 0.01) => Select(Positive(x), x, slope * x);
 
     /// <summary><c>x</c> for <c>x &gt; 0</c>, else <c>alpha * (exp(x) - 1)</c>.</summary>
-    public static Var Elu(Var x, double alpha = 1.0) => Select(Positive(x), x, alpha * (Exp(x) - 1.0));
+    /// <remarks>The exponential is taken of <c>min(x, 0)</c>, not of <c>x</c>: for large x, <c>exp(x)</c>
+    /// is infinite, and reverse mode would multiply that unused branch's zero adjoint by it (<c>Inf * 0 = NaN</c>).</remarks>
+    public static Var Elu(Var x, double alpha = 1.0)
+    {
+        var positive = Positive(x);
+        return Select(positive, x, alpha * (Exp(Select(positive, x.Const(0), x)) - 1.0));
+    }
 
     /// <summary>GELU in its tanh form: <c>0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))</c>.</summary>
     public static Var Gelu(Var x) => 0.5 * x * (1.0 + Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x))));
