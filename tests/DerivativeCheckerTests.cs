@@ -57,6 +57,15 @@ public class DerivativeCheckerTests
     }
 
     [Fact]
+    public void A_failing_first_derivative_is_named_before_a_worse_second_derivative()
+    {
+        var c = new Comparisons();
+        c.Add(DerivativeQuery.Hessian, "mode ForwardOverForward", "finite differences", 0, [0, 0], 1, -1, 1e-12);
+        c.Add(DerivativeQuery.Jacobian, "forward mode", "finite differences", 0, [0], 1, -1, 1e-6);
+        Assert.Equal(DerivativeQuery.Jacobian, c.Report("f", [0.0]).Worst!.Query);
+    }
+
+    [Fact]
     public void NaN_against_a_number_is_a_failure_and_NaN_against_NaN_is_not()
     {
         var c = new Comparisons();
