@@ -205,6 +205,20 @@ public class TapeQueryTests
     }
 
     [Fact]
+    public void EluIsDifferentiableInEveryModeWhereItsUnusedExponentialWouldOverflow()
+    {
+        // Found by the network properties: reverse mode gave NaN for elu at 1000, forward mode 1,
+        // because the unused branch exp(1000) = Inf met a zero adjoint.
+        var elu = TapeFunction.Record(1, x => Elu(20 * x[0]));
+        Assert.Equal(new[] { 20.0 }, elu.Jacobian(FirstOrderMode.Reverse).Evaluate([50.0]));
+        Assert.Equal(new[] { 20.0 }, elu.Jacobian(FirstOrderMode.Forward).Evaluate([50.0]));
+        foreach (var mode in new[] { SecondOrderMode.ForwardOverForward, SecondOrderMode.ForwardOverReverse, SecondOrderMode.ReverseOverForward, SecondOrderMode.ReverseOverReverse })
+            Assert.Equal(new[] { 0.0 }, elu.Hessian(mode).Evaluate([50.0]));
+        Assert.Equal(Math.Exp(-20.0) - 1, elu.Evaluate([-1.0])[0]);
+        Assert.Equal(new[] { 20 * Math.Exp(-20.0) }, elu.Jacobian(FirstOrderMode.Reverse).Evaluate([-1.0]));
+    }
+
+    [Fact]
     public void SoftplusAndSigmoidStayFiniteAndAccurateAtExtremes()
     {
         var f = TapeFunction.Record(1, x => new[] { Softplus(x[0]), Sigmoid(x[0]) });
