@@ -5,7 +5,7 @@ namespace TapeAD.Tests.Properties;
 /// <summary>The compiler is meant to give the interpreter's bits exactly, for every query.</summary>
 public class CompiledPropertyTests
 {
-    [NetworkProperty(25)]
+    [NetworkProperty(60)]
     public void Every_compiled_query_gives_the_interpreters_bits(AnyNetwork network)
     {
         var c = network.Case;

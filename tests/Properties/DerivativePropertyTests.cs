@@ -12,7 +12,7 @@ public class DerivativePropertyTests
 
     /// <summary>Forward == reverse Jacobian, gradient == Jacobian row, the four Hessian modes agree
     /// and are symmetric, second-order Jacobian == Hessian diagonal, Laplacian == trace, HVP == H v.</summary>
-    [NetworkProperty(40)]
+    [NetworkProperty(80)]
     public void Every_query_agrees_with_its_other_modes(AnyNetwork network)
     {
         var c = network.Case;
@@ -22,7 +22,7 @@ public class DerivativePropertyTests
 
     /// <summary>Every first and second derivative against central differences with Richardson
     /// extrapolation, leaving out directions that cross a kink within the steps.</summary>
-    [NetworkProperty(40)]
+    [NetworkProperty(80)]
     public void Every_derivative_agrees_with_finite_differences(ModerateNetwork network)
     {
         var c = network.Case;

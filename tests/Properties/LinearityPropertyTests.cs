@@ -7,7 +7,7 @@ namespace TapeAD.Tests.Properties;
 /// and the chain rule across layers.</summary>
 public class LinearityPropertyTests
 {
-    [NetworkProperty(30)]
+    [NetworkProperty(80)]
     public void Hessian_vector_products_are_linear_in_v(AnyNetwork network)
     {
         var c = network.Case;
@@ -32,7 +32,7 @@ public class LinearityPropertyTests
         }
     }
 
-    [NetworkProperty(30)]
+    [NetworkProperty(80)]
     public void A_chains_jacobian_is_the_product_of_its_layers_jacobians(AnyNetwork network)
     {
         var c = network.Case;

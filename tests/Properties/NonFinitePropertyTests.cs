@@ -8,7 +8,7 @@ public class NonFinitePropertyTests
 {
     private static readonly double[] Specials = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
 
-    [NetworkProperty(25)]
+    [NetworkProperty(60)]
     public void Non_finite_inputs_propagate_and_leave_later_calls_unaffected(AnyNetwork network, int pick)
     {
         var c = network.Case;
