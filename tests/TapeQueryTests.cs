@@ -227,6 +227,7 @@ public class TapeQueryTests
         Assert.Equal(Math.Exp(-50), tiny[0], Math.Exp(-50) * 1e-14);
         Assert.Equal(Math.Exp(-50), tiny[1], Math.Exp(-50) * 1e-14);
         Assert.Equal(new[] { 0.0, 0.0 }, f.Evaluate([-800.0]));
+        Assert.Equal(Math.Exp(-710), f.Evaluate([-710.0])[1], Math.Exp(-710) * 1e-3); // subnormal, not 0
         Assert.All(f.Hessian().Evaluate([-800.0]), v => Assert.Equal(0.0, v));
         Assert.All(f.Hessian().Evaluate([800.0]), v => Assert.False(double.IsNaN(v)));
     }
