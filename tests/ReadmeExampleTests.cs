@@ -2,6 +2,7 @@ using TapeAD.Compiler;
 using TapeAD.Nn;
 using TapeAD.Onnx;
 using TapeAD.Tape;
+using TapeAD.Testing;
 using Xunit;
 using static TapeAD.Tape.VarMath;
 
@@ -46,5 +47,14 @@ public class ReadmeExampleTests
         var h = hessian.Evaluate(new double[model.Function.InputLength]);
         Assert.Equal(3 * 5 * 5, h.Length);
         Assert.Equal(model.Function.Hessian().Evaluate(new double[5]), h);
+    }
+
+    [Fact]
+    public void CheckingTheSeedNetwork()
+    {
+        var checker = new DerivativeChecker(BuiltinModels.Seed());
+        DerivativeReport report = checker.Check([0.5, -0.3, 0.8, -1.2, 0.1]);
+        Assert.True(report.Passed, report.ToString());
+        Assert.True(report.Compared > 100);
     }
 }

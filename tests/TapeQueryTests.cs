@@ -189,6 +189,36 @@ public class TapeQueryTests
     }
 
     [Fact]
+    public void ADiscardedBranchThatOverflowsGivesNoNaNInAnyMode()
+    {
+        // exp(x) overflows in elu's and selu's unused branch for x > 709: every mode, and a
+        // derivative of a derivative, must still see the used branch only.
+        var f = TapeFunction.Record(1, x => new[] { Elu(x[0]), Selu(x[0]) });
+        double[] big = [1000.0];
+        Assert.Equal(new[] { 1.0, 1.05070102214813232421875 }, f.Jacobian(FirstOrderMode.Forward).Evaluate(big));
+        Assert.Equal(new[] { 1.0, 1.05070102214813232421875 }, f.Jacobian(FirstOrderMode.Reverse).Evaluate(big));
+        foreach (var mode in new[] { SecondOrderMode.ForwardOverForward, SecondOrderMode.ForwardOverReverse, SecondOrderMode.ReverseOverForward, SecondOrderMode.ReverseOverReverse })
+            Assert.Equal(new[] { 0.0, 0.0 }, f.Hessian(mode).Evaluate(big));
+        var nested = f.Jacobian(FirstOrderMode.Reverse).Jacobian(FirstOrderMode.Reverse);
+        Assert.Equal(new[] { 0.0, 0.0 }, nested.Evaluate(big));
+        Assert.Equal(Math.Exp(-1), nested.Evaluate([-1.0])[0]);
+    }
+
+    [Fact]
+    public void EluIsDifferentiableInEveryModeWhereItsUnusedExponentialWouldOverflow()
+    {
+        // Found by the network properties: reverse mode gave NaN for elu at 1000, forward mode 1,
+        // because the unused branch exp(1000) = Inf met a zero adjoint.
+        var elu = TapeFunction.Record(1, x => Elu(20 * x[0]));
+        Assert.Equal(new[] { 20.0 }, elu.Jacobian(FirstOrderMode.Reverse).Evaluate([50.0]));
+        Assert.Equal(new[] { 20.0 }, elu.Jacobian(FirstOrderMode.Forward).Evaluate([50.0]));
+        foreach (var mode in new[] { SecondOrderMode.ForwardOverForward, SecondOrderMode.ForwardOverReverse, SecondOrderMode.ReverseOverForward, SecondOrderMode.ReverseOverReverse })
+            Assert.Equal(new[] { 0.0 }, elu.Hessian(mode).Evaluate([50.0]));
+        Assert.Equal(Math.Exp(-20.0) - 1, elu.Evaluate([-1.0])[0]);
+        Assert.Equal(new[] { 20 * Math.Exp(-20.0) }, elu.Jacobian(FirstOrderMode.Reverse).Evaluate([-1.0]));
+    }
+
+    [Fact]
     public void SoftplusAndSigmoidStayFiniteAndAccurateAtExtremes()
     {
         var f = TapeFunction.Record(1, x => new[] { Softplus(x[0]), Sigmoid(x[0]) });
@@ -197,6 +227,7 @@ public class TapeQueryTests
         Assert.Equal(Math.Exp(-50), tiny[0], Math.Exp(-50) * 1e-14);
         Assert.Equal(Math.Exp(-50), tiny[1], Math.Exp(-50) * 1e-14);
         Assert.Equal(new[] { 0.0, 0.0 }, f.Evaluate([-800.0]));
+        Assert.Equal(Math.Exp(-710), f.Evaluate([-710.0])[1], Math.Exp(-710) * 1e-3); // subnormal, not 0
         Assert.All(f.Hessian().Evaluate([-800.0]), v => Assert.Equal(0.0, v));
         Assert.All(f.Hessian().Evaluate([800.0]), v => Assert.False(double.IsNaN(v)));
     }

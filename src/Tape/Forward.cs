@@ -78,8 +78,31 @@ public static class Forward
         return g.Select(g.A(node), tb < 0 ? zero : tb, tc < 0 ? zero : tc);
     }
 
-    internal static int Term(Graph g, int partial, int tangent) =>
-        partial < 0 || tangent < 0 || g.IsZero(partial) ? -1 : g.Mul(partial, tangent);
+    /// <summary>The chain-rule term <c>partial · tangent</c> (or partial · adjoint), -1 when structurally zero.</summary>
+    /// <remarks>
+    /// A tangent or adjoint that a select zeroes on one side, <c>select(c, 0, t)</c>, belongs to a
+    /// branch the select may discard. The product goes inside the select, <c>select(c, 0, p·t)</c>,
+    /// so that an infinite partial of the discarded branch (elu's <c>exp(x)</c> for large x) gives 0
+    /// there, not <c>0 · Inf = NaN</c>. Not recursive: a constant factor is looked through once.
+    /// </remarks>
+    internal static int Term(Graph g, int partial, int tangent)
+    {
+        if (partial < 0 || tangent < 0 || g.IsZero(partial)) return -1;
+        // An optimised graph holds k·select(c, 0, t) (constants moved out of selects): look through k.
+        if (g.OpOf(tangent) == Op.Mul)
+        {
+            int k = g.A(tangent), select = g.B(tangent);
+            if (g.OpOf(k) != Op.Constant) (k, select) = (select, k);
+            if (g.OpOf(k) == Op.Constant && g.OpOf(select) == Op.Select) return g.Mul(k, Term(g, partial, select));
+        }
+        if (g.OpOf(tangent) == Op.Select)
+        {
+            int condition = g.A(tangent), ifTrue = g.B(tangent), ifFalse = g.C(tangent);
+            if (g.IsZero(ifTrue)) return g.Select(condition, ifTrue, g.Mul(partial, ifFalse));
+            if (g.IsZero(ifFalse)) return g.Select(condition, g.Mul(partial, ifTrue), ifFalse);
+        }
+        return g.Mul(partial, tangent);
+    }
 
     internal static int Sum(Graph g, int x, int y) => x < 0 ? y : y < 0 ? x : g.Add(x, y);
 }

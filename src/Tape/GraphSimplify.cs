@@ -22,6 +22,9 @@ public sealed partial class Graph
             case Op.Add:
                 if (IsZero(a)) return b;
                 if (IsZero(b)) return a;
+                // Contributions from both branches of one select merge into one select.
+                if (_op[a] == Op.Select && _op[b] == Op.Select && _a[a] == _a[b])
+                    return Select(_a[a], Add(_b[a], _b[b]), Add(_c[a], _c[b]));
                 if (_op[b] == Op.Neg) return Sub(a, _a[b]);
                 if (_op[a] == Op.Neg) return Sub(b, _a[a]);
                 break;

@@ -108,9 +108,19 @@ public static class Primitives
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Pow(double a, double k) => Math.Pow(a, k);
 
-    /// <summary>The logistic function; saturates to exactly 0 or 1 without overflow.</summary>
+    /// <summary>The logistic function, without overflow: for negative <paramref name="a"/> it is
+    /// <c>e/(1+e)</c> with <c>e = exp(a)</c>, which keeps the tiny (even subnormal) results that
+    /// <c>1/(1+exp(-a))</c> would lose to <c>exp(-a) = Inf</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sigmoid(double a) => 1.0 / (1.0 + Math.Exp(-a));
+    public static double Sigmoid(double a)
+    {
+        if (a < 0)
+        {
+            double e = Math.Exp(a);
+            return e / (1.0 + e);
+        }
+        return 1.0 / (1.0 + Math.Exp(-a));
+    }
 
     /// <summary><c>log(1 + exp(a))</c> without overflow for large <paramref name="a"/>
     /// and without losing the tiny result for very negative <paramref name="a"/>.</summary>
