@@ -51,24 +51,51 @@ internal sealed class ColumnProgram
     /// <summary>Lanes evaluated together: a chunk's columns stay in the L1 cache between operations.</summary>
     public const int ChunkLanes = 256;
 
+    /// <summary>The fewest lanes a span operation is given. Measured with System.Numerics.Tensors 10.0:
+    /// <c>Tanh</c> and <c>Exp</c> on 2–8 doubles took 0.5–2.6 µs a call, against ~40 ns on 16, so short runs
+    /// are padded and a short last chunk is merged into the one before.</summary>
+    public const int MinLanes = 32;
+
     /// <summary>Number of working columns a run needs (reused by liveness).</summary>
     public int ColumnCount { get; }
 
     /// <summary>Doubles of scratch a run over <paramref name="lanes"/> lanes needs.</summary>
-    public int ScratchLength(int lanes) => ColumnCount * Math.Min(lanes, ChunkLanes);
+    public int ScratchLength(int lanes) => ColumnCount * Math.Clamp(lanes, MinLanes, ChunkLanes + MinLanes);
 
     /// <summary>
     /// Evaluates <paramref name="lanes"/> lanes. Input <c>j</c> of lane <c>l</c> is
     /// <c>inputs[j * lanes + l]</c>; output <c>i</c> goes to <c>outputs[i * lanes + l]</c>.
     /// <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> doubles.
-    /// The lanes are processed in chunks of <see cref="ChunkLanes"/>; a lane's result does not depend on its chunk.
+    /// Every lane is computed by the same operations whatever its chunk, so a lane's result does not
+    /// depend on how many lanes share the run.
     /// </summary>
     public void Run(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int lanes)
     {
         if (inputs.Length < _inputCount * lanes || outputs.Length < _outputCount * lanes || scratch.Length < ScratchLength(lanes))
             throw new ArgumentException($"Expected {_inputCount}×{lanes} inputs, {_outputCount}×{lanes} outputs and {ScratchLength(lanes)} scratch.");
-        for (int start = 0; start < lanes; start += ChunkLanes)
-            RunChunk(inputs, outputs, scratch, lanes, start, Math.Min(ChunkLanes, lanes - start));
+        if (lanes == 0) return;
+        if (lanes < MinLanes)
+        {
+            RunPadded(inputs, outputs, scratch, lanes);
+            return;
+        }
+        for (int start = 0; start < lanes;)
+        {
+            int count = lanes - start <= ChunkLanes + MinLanes ? lanes - start : ChunkLanes;
+            RunChunk(inputs, outputs, scratch, lanes, start, count);
+            start += count;
+        }
+    }
+
+    // Few lanes: copied into MinLanes-wide columns (the rest zero), run, and the real lanes copied back.
+    private void RunPadded(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int lanes)
+    {
+        Span<double> paddedInputs = stackalloc double[_inputCount * MinLanes];
+        Span<double> paddedOutputs = stackalloc double[_outputCount * MinLanes];
+        paddedInputs.Clear();
+        for (int j = 0; j < _inputCount; j++) inputs.Slice(j * lanes, lanes).CopyTo(paddedInputs.Slice(j * MinLanes));
+        RunChunk(paddedInputs, paddedOutputs, scratch, MinLanes, 0, MinLanes);
+        for (int i = 0; i < _outputCount; i++) paddedOutputs.Slice(i * MinLanes, lanes).CopyTo(outputs.Slice(i * lanes));
     }
 
     private void RunChunk(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int stride, int start, int lanes)

@@ -18,7 +18,8 @@ public sealed class LayerFunction
 
     private LayerFunction(Chain chain)
     {
-        _byOrder = [.. Enumerable.Range(0, 3).Select(order => chain.Layers.Select(l => new LayerStep(l, order)).ToArray())];
+        var second = chain.Layers.Select(l => new LayerStep(l, 2)).ToArray();
+        _byOrder = [[.. second.Select(s => s.WithOrder(0))], [.. second.Select(s => s.WithOrder(1))], second];
         Description = chain.Name;
     }
 

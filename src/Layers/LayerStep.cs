@@ -10,6 +10,8 @@ namespace TapeAD.Layers;
 /// </summary>
 internal sealed class LayerStep
 {
+    private readonly Activation _kind;
+
     public LayerStep(Dense layer, int order)
     {
         In = layer.Inputs;
@@ -19,8 +21,25 @@ internal sealed class LayerStep
         for (int i = 0; i < Out; i++)
             for (int j = 0; j < In; j++) Wt[j * Out + i] = W[i * In + j];
         Bias = layer.Bias.ToArray();
-        Activation = layer.Activation == Nn.Activation.Identity ? null : ActivationDerivatives.Of(layer.Activation, order);
+        _kind = layer.Activation;
+        Activation = Program(layer.Activation, order);
     }
+
+    private LayerStep(LayerStep weights, int order)
+    {
+        In = weights.In;
+        Out = weights.Out;
+        W = weights.W;
+        Wt = weights.Wt;
+        Bias = weights.Bias;
+        _kind = weights._kind;
+        Activation = Program(_kind, order);
+    }
+
+    /// <summary>The same layer, sharing its weights, with σ's derivatives up to <paramref name="order"/>.</summary>
+    public LayerStep WithOrder(int order) => new(this, order);
+
+
 
     public int In { get; }
 
@@ -33,6 +52,9 @@ internal sealed class LayerStep
     public double[] Wt { get; }
 
     public double[] Bias { get; }
+
+    private static ColumnProgram? Program(Activation activation, int order) =>
+        activation == Nn.Activation.Identity ? null : ActivationDerivatives.Of(activation, order);
 
     /// <summary>σ and its derivatives up to the order the query needs, as a column program; null for the identity.</summary>
     public ColumnProgram? Activation { get; }
