@@ -19,9 +19,6 @@ internal static unsafe class Gemm
     private static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
     /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>.</summary>
-    // Every kernel here is optimised from its first call: a tier-0 loop nest over a 1024-wide layer
-    // costs milliseconds, and a program may call a query only a few times.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(double* a, double* b, double* c, int m, int k, int n)
     {
         if (k == 0)
@@ -186,14 +183,13 @@ internal static unsafe class Gemm
     // Rows or columns left over by the micro-kernel, with the same fused chain per element: four
     // columns per vector, then single columns. Single columns (a 1-output layer is all single column)
     // go eight rows at a time, so eight independent chains hide the FMA latency.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Edge(double* a, double* b, double* c, int i0, int rows, int j0, int cols, int k0, int kc, int lda, int ldn, bool first)
     {
         int vectorEnd = j0 + cols / 4 * 4;
         // k outermost, a row of C held in L1: B is read a contiguous row at a time (a one-row product
         // over a 1024-wide layer would otherwise stride through B a cache line per multiply), and
         // each element's chain still runs over k in ascending order.
-        for (int i = i0; i < i0 + rows; i++)
+        for (int i = i0; i < i0 + rows && vectorEnd > j0; i++)
         {
             double* ar = a + (long)i * lda + k0;
             double* cr = c + (long)i * ldn;

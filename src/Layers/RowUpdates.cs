@@ -17,7 +17,6 @@ internal static unsafe class RowUpdates
     /// tangent row becomes <c>σ' ⊙ T</c>. Rows of <paramref name="block"/>: value, tangents, second-order.
     /// <paramref name="sum"/> is scratch for one row.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(double* block, int w, double* first, double* second, int tangents,
         int[] pairStart, int[] pairJ, int[] pairL, double* sum)
     {
@@ -48,7 +47,6 @@ internal static unsafe class RowUpdates
     /// T_t, sets <c>ġ_t = σ' ⊙ ġ_t + σ'' ⊙ T_t ⊙ g</c> and then <c>g = σ' ⊙ g</c>.
     /// <paramref name="scaled"/> is scratch for one row (σ'' ⊙ g).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reverse(double* group, int w, double* first, double* second, double* forwardTangents, int tangents, double* scaled)
     {
         if (tangents > 0)
@@ -72,7 +70,6 @@ internal static unsafe class RowUpdates
     }
 
     /// <summary><c>sum = a ⊙ b + sum</c>, fused.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AccumulateProduct(double* a, double* b, double* sum, int w)
     {
         int c = 0;
@@ -83,7 +80,6 @@ internal static unsafe class RowUpdates
     }
 
     /// <summary><c>s = g ⊙ (a ⊙ b) + f ⊙ s</c>, the last add fused; <paramref name="b"/> null means 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FmaProduct(double* g, double* a, double* b, double* f, double* s, int w)
     {
         int c = 0;
