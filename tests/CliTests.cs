@@ -184,6 +184,29 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void DeriveRunsWideChainsAtTheLayerLevel()
+    {
+        double[][] xs = [[0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8], [1, 0, 0, 0, 0, 0, 0, 0]];
+        string inputs = WriteRows("x.csv", xs);
+        var (code, stdout, err) = Run("derive", "--model", "builtin:pinn", "--query", "laplacian", "--inputs", inputs);
+        Assert.True(code == 0, err);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var pinn = BuiltinModels.Get("pinn");
+        var layered = TapeAD.Layers.ChainCompilation.CompileLaplacian(pinn);
+        Assert.IsNotType<CompiledFunction>(layered);
+        var scalar = pinn.ToFunction().Laplacian();
+        for (int n = 0; n < xs.Length; n++)
+        {
+            var got = ParseLine(lines[n]);
+            var expected = new double[1];
+            layered.Evaluate(xs[n], expected);
+            Assert.Equal(expected, got);
+            double reference = scalar.Evaluate(xs[n])[0];
+            TapeQueryTests.AssertClose(reference, got[0], 1e-11 * (1 + Math.Abs(reference)), $"laplacian line {n} against the scalar graph");
+        }
+    }
+
+    [Fact]
     public void DeriveReadsOnnxFilesLikeJsonModels()
     {
         string path = OnnxTestSupport.ModelPath("mlp_elu_f64.onnx");

@@ -1,5 +1,4 @@
 using System.Text;
-using TapeAD.Compiler;
 
 namespace TapeAD.Cli;
 
@@ -21,24 +20,26 @@ public static class DeriveCommand
         if (queryName != "hvp" && vectorsPath != null) throw new UsageException($"--vectors applies to hvp, not to {queryName}");
 
         var model = ModelSource.Load(modelSpec);
-        var query = Query.Build(model, queryName, outputIndex);
-        int d = model.InputLength;
+        int d = model.Function.InputLength;
+        // Every line is read and checked before any work, so a bad line costs nothing and writes nothing.
         var inputs = Csv.ReadRows(inputsPath, d);
         var vectors = vectorsPath == null ? null : Csv.ReadRows(vectorsPath, d);
         if (vectors != null && vectors.Count != inputs.Count)
             throw new InvalidDataException($"{vectorsPath}: expected {inputs.Count} lines (one vector per input line), got {vectors.Count}");
 
-        var compiled = query.Compile();
-        var x = new double[compiled.InputLength];
-        var y = new double[compiled.OutputLength];
-        var text = new StringBuilder();
+        var query = Query.Compile(model, queryName, outputIndex);
+        int rowLength = query.InputLength;
+        var batch = new double[inputs.Count * rowLength];
         for (int n = 0; n < inputs.Count; n++)
         {
-            inputs[n].CopyTo(x, 0);
-            vectors?[n].CopyTo(x, d);
-            compiled.Evaluate(x, y);
-            text.AppendLine(Csv.FormatRow(y));
+            inputs[n].CopyTo(batch, n * rowLength);
+            vectors?[n].CopyTo(batch, n * rowLength + d);
         }
+        var results = new double[inputs.Count * query.OutputLength];
+        query.EvaluateBatch(batch, results);
+        var text = new StringBuilder();
+        for (int n = 0; n < inputs.Count; n++)
+            text.AppendLine(Csv.FormatRow(results.AsSpan(n * query.OutputLength, query.OutputLength)));
         if (outPath == null) stdout.Write(text.ToString());
         else Csv.WriteAtomically(outPath, text.ToString());
         return CommandLine.Ok;
