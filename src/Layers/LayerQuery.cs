@@ -35,10 +35,10 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
     private readonly int _tangents;
     private readonly int _oneHot;
     private readonly bool _tangentFromInput;
-    // Second-order rows: row k sums T_j ⊙ T_l over the pairs _pairJ/_pairL[_pairStart[k] .. _pairStart[k+1]].
+    // Second-order rows: row k sums T_j ⊙ T_l over the pairs _pairStart[k] .. _pairStart[k+1]; per step,
+    // _pairOffsets holds each pair's two tangent rows as element offsets in an input's block (j, l interleaved).
     private readonly int[] _pairStart;
-    private readonly int[] _pairJ;
-    private readonly int[] _pairL;
+    private readonly nint[][] _pairOffsets;
     private readonly int _forwardRows;
     private readonly int _reverseRows;
     private readonly int _blockInputs;
@@ -91,8 +91,7 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
         _tangents = _oneHot + (_tangentFromInput ? 1 : 0);
         _pairStart = new int[pairs.Length + 1];
         for (int k = 0; k < pairs.Length; k++) _pairStart[k + 1] = _pairStart[k] + pairs[k].Count;
-        _pairJ = [.. pairs.SelectMany(p => p).Select(p => p.J)];
-        _pairL = [.. pairs.SelectMany(p => p).Select(p => p.L)];
+        _pairOffsets = [.. steps.Select(s => pairs.SelectMany(p => p).SelectMany(p => new[] { (nint)(1 + p.J) * s.Out, (nint)(1 + p.L) * s.Out }).ToArray())];
         _forwardRows = 1 + _tangents + pairs.Length;
         _reverseRows = IsReverse ? m * (1 + _tangents) : 0;
 

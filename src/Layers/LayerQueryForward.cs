@@ -65,12 +65,15 @@ public sealed partial class LayerQuery
             int w = step.Out;
             fixed (double* wt = step.Wt)
                 Gemm.Multiply(cur, wt, next, count * rows, step.In, w);
-            for (int b = 0; b < count; b++)
+            if (step.Activation != null) Activate(step, _pairOffsets[s], next, count, ws, store ? ws + _storeOffset[s] : null);
+            else
             {
-                var value = new Span<double>(next + (long)b * rows * w, w);
-                TensorPrimitives.Add(value, step.Bias, value);
+                for (int b = 0; b < count; b++)
+                {
+                    var value = new Span<double>(next + (long)b * rows * w, w);
+                    TensorPrimitives.Add(value, step.Bias, value);
+                }
             }
-            if (step.Activation != null) Activate(step, next, count, ws, store ? ws + _storeOffset[s] : null);
             double* swap = cur;
             cur = next;
             next = swap;
@@ -78,12 +81,14 @@ public sealed partial class LayerQuery
         return cur;
     }
 
-    private unsafe void Activate(LayerStep step, double* rowsPtr, int count, double* ws, double* store)
+    // The bias is added on the way into the column program's input (the value row is overwritten with σ
+    // anyway), and σ goes back with the row updates' pass: two passes over the value rows fewer.
+    private unsafe void Activate(LayerStep step, nint[] pairOffsets, double* rowsPtr, int count, double* ws, double* store)
     {
         int rows = _forwardRows, w = step.Out, lanes = count * w;
         double* u = ws + _offU, derivatives = ws + _offD;
         for (int b = 0; b < count; b++)
-            new ReadOnlySpan<double>(rowsPtr + (long)b * rows * w, w).CopyTo(new Span<double>(u + (long)b * w, w));
+            TensorPrimitives.Add(new ReadOnlySpan<double>(rowsPtr + (long)b * rows * w, w), step.Bias, new Span<double>(u + (long)b * w, w));
         step.Activation!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, 3 * lanes),
             new Span<double>(ws + _offCol, _columns), lanes);
         for (int b = 0; b < count; b++)
@@ -98,8 +103,8 @@ public sealed partial class LayerQuery
                 new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(store + 2 * stride + (long)b * _tangents * w, _tangents * w));
             }
             // A value query computes σ only; a first-order one σ and σ'.
-            if (_tangents > 0) RowUpdates.Forward(block, w, first, second, _tangents, _pairStart, _pairJ, _pairL, ws + _offRow);
-            new ReadOnlySpan<double>(sigma, w).CopyTo(new Span<double>(block, w));
+            if (_tangents > 0) RowUpdates.Forward(block, w, sigma, first, second, _tangents, _pairStart, pairOffsets);
+            else new ReadOnlySpan<double>(sigma, w).CopyTo(new Span<double>(block, w));
         }
     }
 }

@@ -4,41 +4,92 @@ using System.Runtime.Intrinsics;
 namespace TapeAD.Layers;
 
 /// <summary>
-/// The elementwise derivative rules of an activation, applied row by row: each helper is one tight
-/// loop over a row's columns (Vector512 where accelerated, else Vector256, then a scalar tail that
-/// computes the same fused operations, so every element gets the same bits wherever it falls).
+/// The elementwise derivative rules of an activation, applied to rows: each helper is one tight loop
+/// over the columns (Vector512 where accelerated, else Vector256, then a scalar tail that computes
+/// the same fused operations, so every element gets the same bits wherever it falls).
 /// </summary>
 internal static unsafe class RowUpdates
 {
     private static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
     /// <summary>
-    /// Forward: second-order row k becomes <c>σ' ⊙ S_k + σ'' ⊙ Σ T_j ⊙ T_l</c> over its pairs, then each
-    /// tangent row becomes <c>σ' ⊙ T</c>. Rows of <paramref name="block"/>: value, tangents, second-order.
-    /// <paramref name="sum"/> is scratch for one row.
+    /// Forward: second-order row k becomes <c>σ' ⊙ S_k + σ'' ⊙ Σ T_j ⊙ T_l</c> over its pairs, each
+    /// tangent row becomes <c>σ' ⊙ T</c> and the value row σ. Rows of <paramref name="block"/>: value, tangents, second-order.
+    /// Pair p of the second-order rows reads the elements at offsets <c>pairOffsets[2p]</c> and
+    /// <c>pairOffsets[2p + 1]</c> from the block's start (its two tangent rows), and second-order row k
+    /// sums pairs <c>pairStart[k] .. pairStart[k+1]</c>.
+    /// One pass over the columns does every row: a narrow layer's rows are a few vectors long, so a pass
+    /// per row spent its time entering loops; within a column block the second-order rows read the
+    /// tangents before they are scaled.
     /// </summary>
-    public static void Forward(double* block, int w, double* first, double* second, int tangents,
-        int[] pairStart, int[] pairJ, int[] pairL, double* sum)
+    // Optimised from the first call, without a profile: the queries share this method, and a profile
+    // from whichever ran first (a Jacobian's, with no second-order rows) laid out the pair loop as cold
+    // code, costing a Laplacian run after it 7% of its time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(double* block, int w, double* sigma, double* first, double* second, int tangents, int[] pairStart, nint[] pairOffsets)
     {
-        for (int k = 0; k + 1 < pairStart.Length; k++)
+        int rows = pairStart.Length - 1;
+        double* secondOrder = block + (long)(1 + tangents) * w;
+        fixed (int* start = pairStart)
+        fixed (nint* offsets = pairOffsets)
         {
-            double* s = block + (long)(1 + tangents + k) * w;
-            int p = pairStart[k], end = pairStart[k + 1];
-            double* tj = block + (long)(1 + pairJ[p]) * w, tl = block + (long)(1 + pairL[p]) * w;
-            if (end - p == 1)
+            int c = 0;
+            if (Wide)
             {
-                FmaProduct(second, tj, tl, first, s, w);
-                continue;
+                for (; c + 8 <= w; c += 8)
+                {
+                    double* at = block + c;
+                    var f = Vector512.Load(first + c);
+                    var g = Vector512.Load(second + c);
+                    double* s = secondOrder + c;
+                    for (int k = 0; k < rows; k++, s += w)
+                    {
+                        nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
+                        var sum = Vector512.Load(at + o[0]) * Vector512.Load(at + o[1]);
+                        for (o += 2; o < end; o += 2)
+                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(at + o[0]), Vector512.Load(at + o[1]), sum);
+                        Vector512.FusedMultiplyAdd(g, sum, f * Vector512.Load(s)).Store(s);
+                    }
+                    for (double* row = at + w; row < secondOrder + c; row += w)
+                        (f * Vector512.Load(row)).Store(row);
+                    Vector512.Load(sigma + c).Store(at);
+                }
             }
-            Multiply(tj, tl, sum, w);
-            for (p++; p < end; p++)
-                AccumulateProduct(block + (long)(1 + pairJ[p]) * w, block + (long)(1 + pairL[p]) * w, sum, w);
-            FmaProduct(second, sum, null, first, s, w);
-        }
-        for (int t = 1; t <= tangents; t++)
-        {
-            double* row = block + (long)t * w;
-            Multiply(first, row, row, w);
+            for (; c + 4 <= w; c += 4)
+            {
+                double* at = block + c;
+                var f = Vector256.Load(first + c);
+                var g = Vector256.Load(second + c);
+                double* s = secondOrder + c;
+                for (int k = 0; k < rows; k++, s += w)
+                {
+                    nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
+                    var sum = Vector256.Load(at + o[0]) * Vector256.Load(at + o[1]);
+                    for (o += 2; o < end; o += 2)
+                        sum = Vector256.FusedMultiplyAdd(Vector256.Load(at + o[0]), Vector256.Load(at + o[1]), sum);
+                    Vector256.FusedMultiplyAdd(g, sum, f * Vector256.Load(s)).Store(s);
+                }
+                for (double* row = at + w; row < secondOrder + c; row += w)
+                    (f * Vector256.Load(row)).Store(row);
+                Vector256.Load(sigma + c).Store(at);
+            }
+            for (; c < w; c++)
+            {
+                double* at = block + c;
+                double f = first[c], g = second[c];
+                double* s = secondOrder + c;
+                for (int k = 0; k < rows; k++, s += w)
+                {
+                    nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
+                    double sum = at[o[0]] * at[o[1]];
+                    for (o += 2; o < end; o += 2)
+                        sum = Math.FusedMultiplyAdd(at[o[0]], at[o[1]], sum);
+                    *s = Math.FusedMultiplyAdd(g, sum, f * *s);
+                }
+                for (double* row = at + w; row < secondOrder + c; row += w)
+                    *row *= f;
+                *at = sigma[c];
+            }
         }
     }
 
@@ -53,7 +104,7 @@ internal static unsafe class RowUpdates
         {
             Multiply(second, group, scaled, w);
             for (int t = 0; t < tangents; t++)
-                FmaProduct(scaled, forwardTangents + (long)t * w, null, first, group + (long)(1 + t) * w, w);
+                FmaProduct(scaled, forwardTangents + (long)t * w, first, group + (long)(1 + t) * w, w);
         }
         Multiply(first, group, group, w);
     }
@@ -69,34 +120,16 @@ internal static unsafe class RowUpdates
         for (; c < w; c++) dst[c] = a[c] * b[c];
     }
 
-    /// <summary><c>sum = a ⊙ b + sum</c>, fused.</summary>
-    private static void AccumulateProduct(double* a, double* b, double* sum, int w)
+    /// <summary><c>s = g ⊙ a + f ⊙ s</c>, the add fused.</summary>
+    private static void FmaProduct(double* g, double* a, double* f, double* s, int w)
     {
         int c = 0;
         if (Wide)
-            for (; c + 8 <= w; c += 8) Vector512.FusedMultiplyAdd(Vector512.Load(a + c), Vector512.Load(b + c), Vector512.Load(sum + c)).Store(sum + c);
-        for (; c + 4 <= w; c += 4) Vector256.FusedMultiplyAdd(Vector256.Load(a + c), Vector256.Load(b + c), Vector256.Load(sum + c)).Store(sum + c);
-        for (; c < w; c++) sum[c] = Math.FusedMultiplyAdd(a[c], b[c], sum[c]);
-    }
-
-    /// <summary><c>s = g ⊙ (a ⊙ b) + f ⊙ s</c>, the last add fused; <paramref name="b"/> null means 1.</summary>
-    private static void FmaProduct(double* g, double* a, double* b, double* f, double* s, int w)
-    {
-        int c = 0;
-        if (Wide)
-        {
             for (; c + 8 <= w; c += 8)
-            {
-                var product = b == null ? Vector512.Load(a + c) : Vector512.Load(a + c) * Vector512.Load(b + c);
-                Vector512.FusedMultiplyAdd(Vector512.Load(g + c), product, Vector512.Load(f + c) * Vector512.Load(s + c)).Store(s + c);
-            }
-        }
+                Vector512.FusedMultiplyAdd(Vector512.Load(g + c), Vector512.Load(a + c), Vector512.Load(f + c) * Vector512.Load(s + c)).Store(s + c);
         for (; c + 4 <= w; c += 4)
-        {
-            var product = b == null ? Vector256.Load(a + c) : Vector256.Load(a + c) * Vector256.Load(b + c);
-            Vector256.FusedMultiplyAdd(Vector256.Load(g + c), product, Vector256.Load(f + c) * Vector256.Load(s + c)).Store(s + c);
-        }
+            Vector256.FusedMultiplyAdd(Vector256.Load(g + c), Vector256.Load(a + c), Vector256.Load(f + c) * Vector256.Load(s + c)).Store(s + c);
         for (; c < w; c++)
-            s[c] = Math.FusedMultiplyAdd(g[c], b == null ? a[c] : a[c] * b[c], f[c] * s[c]);
+            s[c] = Math.FusedMultiplyAdd(g[c], a[c], f[c] * s[c]);
     }
 }
