@@ -205,6 +205,16 @@ public class TapeQueryTests
     }
 
     [Fact]
+    public void ADiscardedOverflowInsideNestedSelectsGivesNoNaN()
+    {
+        // Found by the network properties (shrunk): relu's select wraps elu's in the tangent graph,
+        // and reverse over forward multiplied exp(960) = Inf by the inner select's 0.
+        var f = TapeFunction.Record(1, x => Elu(-0.6 * (-2.0 * Relu(-0.08 * x[0]))));
+        foreach (var mode in new[] { SecondOrderMode.ForwardOverForward, SecondOrderMode.ForwardOverReverse, SecondOrderMode.ReverseOverForward, SecondOrderMode.ReverseOverReverse })
+            Assert.Equal(new[] { 0.0 }, f.Hessian(mode).Evaluate([-10000.0]));
+    }
+
+    [Fact]
     public void EluIsDifferentiableInEveryModeWhereItsUnusedExponentialWouldOverflow()
     {
         // Found by the network properties: reverse mode gave NaN for elu at 1000, forward mode 1,

@@ -53,7 +53,13 @@ public static class VarMath
     public static Var LeakyRelu(Var x, double slope = 0.01) => Select(Positive(x), x, slope * x);
 
     /// <summary><c>x</c> for <c>x &gt; 0</c>, else <c>alpha * (exp(x) - 1)</c>.</summary>
-    public static Var Elu(Var x, double alpha = 1.0) => Select(Positive(x), x, alpha * (Exp(x) - 1.0));
+    /// <remarks>The exponential is of <c>min(x, 0)</c>: the same value wherever its branch is chosen,
+    /// and finite where it is not, so no derivative mode, however nested, meets <c>0 · exp(1000) = 0 · Inf</c>.</remarks>
+    public static Var Elu(Var x, double alpha = 1.0)
+    {
+        var positive = Positive(x);
+        return Select(positive, x, alpha * (Exp(NonPositivePart(positive, x)) - 1.0));
+    }
 
     /// <summary>GELU in its tanh form: <c>0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³)))</c>.</summary>
     public static Var Gelu(Var x) => 0.5 * x * (1.0 + Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x))));
@@ -64,12 +70,19 @@ public static class VarMath
     /// <summary>SELU with the constants of ONNX and PyTorch: <c>gamma x</c> for <c>x &gt; 0</c>, else
     /// <c>gamma alpha (exp(x) - 1)</c>, alpha = 1.67326319217681884765625, gamma = 1.05070102214813232421875
     /// (the float32 values); <c>selu'(0)</c> is the left derivative, <c>gamma alpha</c>.</summary>
-    public static Var Selu(Var x) => Select(Positive(x), SeluGamma * x, (SeluGamma * SeluAlpha) * (Exp(x) - 1.0));
+    /// <remarks>As in <see cref="Elu"/>, the exponential is of <c>min(x, 0)</c>.</remarks>
+    public static Var Selu(Var x)
+    {
+        var positive = Positive(x);
+        return Select(positive, SeluGamma * x, (SeluGamma * SeluAlpha) * (Exp(NonPositivePart(positive, x)) - 1.0));
+    }
 
     /// <summary>SiLU (swish): <c>x * sigmoid(x)</c>.</summary>
     public static Var Silu(Var x) => x * Sigmoid(x);
 
     private static Var Positive(Var x) => Greater(x, x.Const(0));
+
+    private static Var NonPositivePart(Var positive, Var x) => Select(positive, x.Const(0), x);
 
     private static Var Unary(Op op, Var x)
     {
