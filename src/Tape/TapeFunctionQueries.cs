@@ -248,6 +248,8 @@ public sealed partial class TapeFunction
     {
         int zero = g.Constant(0);
         for (int i = 0; i < nodes.Length; i++) if (nodes[i] < 0) nodes[i] = zero;
+        // The constructor copies the optimised graph once more: rewrites such as -(k·y) → (-k)·y leave
+        // the replayed k·y dead, and that copy drops it.
         return new TapeFunction(g.Optimize(nodes), nodes, inputLength, shape, description);
     }
 
