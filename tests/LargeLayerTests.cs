@@ -35,7 +35,7 @@ public class LargeLayerTests
     public void A_1024_wide_two_layer_network_answers_every_query_consistently()
     {
         var chain = Chain.Random("big", new Random(9), 1, (1024, Activation.Tanh), (1024, Activation.Tanh), (1, Activation.Identity));
-        var l = chain.ToLayerFunction();
+        var l = chain.ToTensorFunction();
         double[] x = [0.3];
         double Value(double at) => l.Value().Evaluate([at])[0];
         double[] FirstDerivative(double[] at) => l.Jacobian().Evaluate(at);

@@ -13,10 +13,10 @@ public class LayerQueryTests
     public static TheoryData<Activation> EveryActivation() => [.. Enum.GetValues<Activation>()];
 
     /// <summary>Every query of both levels, paired: (name, scalar graph, tensor level).</summary>
-    internal static (string Name, TapeFunction Scalar, LayerQuery Tensor)[] Pairs(Chain chain)
+    internal static (string Name, TapeFunction Scalar, TensorQuery Tensor)[] Pairs(Chain chain)
     {
         var f = chain.ToFunction();
-        var l = chain.ToLayerFunction();
+        var l = chain.ToTensorFunction();
         return
         [
             ("value", f, l.Value()),
@@ -78,8 +78,8 @@ public class LayerQueryTests
     [Fact]
     public void Auto_modes_pick_the_fewer_rows()
     {
-        var pinn = BuiltinModels.Get("pinn").ToLayerFunction();
-        var wide = BuiltinModels.Get("wide").ToLayerFunction();
+        var pinn = BuiltinModels.Get("pinn").ToTensorFunction();
+        var wide = BuiltinModels.Get("wide").ToTensorFunction();
         Assert.Contains("Reverse", pinn.Jacobian().Description);
         Assert.Contains("ForwardOverReverse", pinn.Hessian().Description);
         Assert.Contains("ForwardOverReverse", pinn.HessianVectorProduct().Description);
@@ -89,7 +89,7 @@ public class LayerQueryTests
     [Fact]
     public void Reverse_over_modes_are_refused_at_the_tensor_level()
     {
-        var l = BuiltinModels.Seed().ToLayerFunction();
+        var l = BuiltinModels.Seed().ToTensorFunction();
         Assert.Throws<ArgumentOutOfRangeException>(() => l.Hessian(SecondOrderMode.ReverseOverReverse));
         Assert.Throws<ArgumentOutOfRangeException>(() => l.HessianVectorProduct(SecondOrderMode.ReverseOverForward));
     }
@@ -99,14 +99,14 @@ public class LayerQueryTests
     {
         Assert.IsType<CompiledFunction>(BuiltinModels.Seed().CompileSecondOrderJacobian());
         Assert.IsType<CompiledFunction>(BuiltinModels.Seed().CompileHessian());
-        Assert.IsType<LayerQuery>(BuiltinModels.Get("pinn").CompileSecondOrderJacobian());
-        Assert.IsType<LayerQuery>(BuiltinModels.Get("wide").CompileValue());
+        Assert.IsType<TensorQuery>(BuiltinModels.Get("pinn").CompileSecondOrderJacobian());
+        Assert.IsType<TensorQuery>(BuiltinModels.Get("wide").CompileValue());
     }
 
     [Fact]
     public void Wrong_lengths_are_refused_with_the_expected_and_actual_lengths()
     {
-        var q = BuiltinModels.Get("pinn").ToLayerFunction().Laplacian();
+        var q = BuiltinModels.Get("pinn").ToTensorFunction().Laplacian();
         var e = Assert.Throws<ArgumentException>(() => q.Evaluate(new double[7], new double[1]));
         Assert.Contains("expected 8 inputs, got 7", e.Message);
         Assert.Throws<ArgumentException>(() => q.Evaluate(new double[8], new double[2]));
@@ -115,7 +115,7 @@ public class LayerQueryTests
         e = Assert.Throws<ArgumentException>(() => q.EvaluateBatch(new double[16], new double[3]));
         Assert.Contains("expected 2 result rows", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => q.EvaluateBatch(new double[16], new double[2], 0));
-        var hvp = BuiltinModels.Get("pinn").ToLayerFunction().HessianVectorProduct();
+        var hvp = BuiltinModels.Get("pinn").ToTensorFunction().HessianVectorProduct();
         Assert.Equal(16, hvp.InputLength);
         Assert.Throws<ArgumentException>(() => hvp.Evaluate(new double[8], new double[8]));
         var c = BuiltinModels.Seed().ToFunction().Hessian().Compile();
@@ -126,7 +126,7 @@ public class LayerQueryTests
     [Fact]
     public void An_empty_batch_writes_nothing()
     {
-        BuiltinModels.Get("pinn").ToLayerFunction().Hessian().EvaluateBatch([], []);
+        BuiltinModels.Get("pinn").ToTensorFunction().Hessian().EvaluateBatch([], []);
         BuiltinModels.Seed().ToFunction().Compile().EvaluateBatch([], []);
     }
 }

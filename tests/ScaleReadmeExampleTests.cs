@@ -18,7 +18,7 @@ public class ScaleReadmeExampleTests
         var laplacians = new double[1024 * lap.OutputLength];
         lap.EvaluateBatch(xs, laplacians);                       // all cores, same bits on any thread count
 
-        Assert.IsType<LayerQuery>(lap);
+        Assert.IsType<TensorQuery>(lap);
         var scalar = pinn.ToFunction().Laplacian().Compile();
         var one = new double[1];
         scalar.Evaluate(xs.AsSpan(8 * 100, 8), one);

@@ -65,7 +65,7 @@ public sealed class ScaleCase : IDisposable
     /// <summary>Multiply-adds of layer products per input: the rows the tensor level propagates times the
     /// weights (forward Laplacian (d + 2)·Σ in·out, second-order Jacobian (2d + 1)·Σ in·out); 0 when
     /// the scalar graph was chosen (seed), which has no layer products to count.</summary>
-    public long MultiplyAdds => TapeAD is LayerQuery layers ? layers.MultiplyAddsPerInput : 0;
+    public long MultiplyAdds => TapeAD is TensorQuery layers ? layers.MultiplyAddsPerInput : 0;
 
     public void RunTapeAD(int threads) => TapeAD.EvaluateBatch(Inputs, Results, threads);
 

@@ -2,7 +2,7 @@ namespace TapeAD.Compiler;
 
 /// <summary>
 /// A compiled function or derivative query, whichever level computes it: a scalar graph
-/// (<see cref="CompiledFunction"/>) or whole layers at once (<c>TapeAD.Layers.LayerQuery</c>).
+/// (<see cref="CompiledFunction"/>) or whole layers at once (<c>TapeAD.Layers.TensorQuery</c>).
 /// Immutable and thread-safe; calls allocate nothing once warmed up.
 /// </summary>
 public interface ICompiledQuery

@@ -1,12 +1,12 @@
 namespace TapeAD.Layers;
 
-/// <summary>What a <see cref="LayerQuery"/> computes and how it propagates.</summary>
+/// <summary>What a <see cref="TensorQuery"/> computes and how it propagates.</summary>
 internal enum QueryKind
 {
     Value,
     /// <summary>d tangent rows forward.</summary>
     JacobianForward,
-    /// <summary>Values forward, m adjoint rows back.</summary>
+    /// <summary>Values forward, m adjoint rows back (one for a gradient).</summary>
     JacobianReverse,
     /// <summary>d tangent rows and d(d+1)/2 second-order rows forward.</summary>
     HessianForward,
@@ -14,10 +14,31 @@ internal enum QueryKind
     HessianReverse,
     /// <summary>d one-hot tangents and v forward, with the d second-order rows (e_j, v).</summary>
     HvpForward,
-    /// <summary>The tangent along v forward; m adjoints and their tangent along v back.</summary>
+    /// <summary>The tangent along v forward; m adjoints (one for one output) and their tangent along v back.</summary>
     HvpReverse,
     /// <summary>d tangent rows and d second-order rows (e_j, e_j) forward.</summary>
     SecondOrderJacobian,
     /// <summary>d tangent rows and one summed second-order row forward (the forward Laplacian).</summary>
     Laplacian,
+}
+
+internal static class QueryKinds
+{
+    public static bool IsReverse(this QueryKind kind) => kind is QueryKind.JacobianReverse or QueryKind.HessianReverse or QueryKind.HvpReverse;
+
+    /// <summary>Rows one input propagates forward (value, tangents, second-order) and back (adjoint groups × (1 + tangents)),
+    /// for <paramref name="d"/> inputs and <paramref name="outputs"/> seeded outputs.</summary>
+    public static (int Forward, int Reverse) Rows(this QueryKind kind, int d, int outputs) => kind switch
+    {
+        QueryKind.Value => (1, 0),
+        QueryKind.JacobianForward => (1 + d, 0),
+        QueryKind.JacobianReverse => (1, outputs),
+        QueryKind.HessianForward => (1 + d + d * (d + 1) / 2, 0),
+        QueryKind.HessianReverse => (1 + d, outputs * (1 + d)),
+        QueryKind.HvpForward => (2 + 2 * d, 0),
+        QueryKind.HvpReverse => (2, 2 * outputs),
+        QueryKind.SecondOrderJacobian => (1 + 2 * d, 0),
+        QueryKind.Laplacian => (2 + d, 0),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 }

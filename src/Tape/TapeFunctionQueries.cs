@@ -18,7 +18,7 @@ public sealed partial class TapeFunction
     public TapeFunction Jacobian(FirstOrderMode mode = FirstOrderMode.Auto)
     {
         int m = OutputLength, d = InputLength;
-        if (mode == FirstOrderMode.Auto) mode = d <= m ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
+        if (mode == FirstOrderMode.Auto) mode = CostModel.ScalarJacobian(d, m);
         var (g, y) = WorkingCopy();
         var jac = new int[m * d];
         if (mode == FirstOrderMode.Forward)
@@ -44,7 +44,7 @@ public sealed partial class TapeFunction
     public TapeFunction Hessian(SecondOrderMode mode = SecondOrderMode.Auto)
     {
         int m = OutputLength, d = InputLength;
-        if (mode == SecondOrderMode.Auto) mode = m < d ? SecondOrderMode.ForwardOverReverse : SecondOrderMode.ForwardOverForward;
+        if (mode == SecondOrderMode.Auto) mode = CostModel.ScalarHessian(d, m);
         var (g, y) = WorkingCopy();
         var h = new int[m * d * d];
         switch (mode)
@@ -138,7 +138,7 @@ public sealed partial class TapeFunction
     private TapeFunction Hvp(int[] selected, SecondOrderMode mode, int[] shape, string description)
     {
         int d = InputLength;
-        if (mode == SecondOrderMode.Auto) mode = SecondOrderMode.ForwardOverReverse;
+        if (mode == SecondOrderMode.Auto) mode = CostModel.ScalarHessianVectorProduct();
         var (g, all) = WorkingCopy();
         var y = selected.Select(i => all[i]).ToArray();
         int m = y.Length;

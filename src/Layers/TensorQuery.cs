@@ -5,64 +5,67 @@ using TapeAD.Compiler;
 namespace TapeAD.Layers;
 
 /// <summary>
-/// A derivative query of a chain of dense layers, computed a layer at a time on matrices: the value,
-/// the tangent directions and their second-order terms travel together as rows of one matrix, so a
-/// layer is one matrix product (<see cref="Gemm"/>) plus elementwise work, and a batch of inputs
-/// stacks its rows into the same product. Preparing costs O(layers); nothing is generated per weight.
+/// A derivative query of a <see cref="TensorFunction"/>, computed node by node on matrices: the value,
+/// the tangent directions and their second-order terms travel together as rows of one matrix per node,
+/// so a product with a constant matrix is one <see cref="Gemm"/> call for all rows of a block of
+/// inputs, and elementwise work is one pass. Reverse queries then send adjoint rows (and their
+/// tangents) back through the same nodes. Preparing costs O(nodes); nothing is generated per weight.
 /// </summary>
 /// <remarks>
-/// Bits: the products use fused multiply-adds and the activations <c>TensorPrimitives</c>, so results
-/// differ from the scalar-graph path (<see cref="CompiledFunction"/>) in the last bits (about 1e-12
-/// relative at most). Within this path a row's result does not depend on the batch size, the block it
-/// falls in or the number of threads: <see cref="EvaluateBatch(ReadOnlySpan{double}, Span{double})"/> gives
-/// each row exactly the bits of <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/> (the products
-/// are one fused chain per element whatever kernel computes them, and every elementwise step treats each
-/// element alike). Immutable and thread-safe; each thread allocates its working
-/// buffer once, after which calls allocate nothing.
+/// Bits: products use fused multiply-adds, so results differ from the scalar graph
+/// (<see cref="CompiledFunction"/>) in the last bits (about 1e-12 relative at most). Within this
+/// level a row's result does not depend on the batch size, the block it falls in or the number of
+/// threads: <see cref="EvaluateBatch(ReadOnlySpan{double}, Span{double})"/> gives each row exactly the
+/// bits of <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/>. Immutable and thread-safe; each
+/// thread allocates its working memory once, after which calls allocate nothing.
 /// </remarks>
-public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
+public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
 {
     // Rows of a block's matrix: enough for the micro-kernel to stream, small enough for L2.
     private const int TargetBlockRows = 256;
     private const int MaxBlockInputs = 64;
 
-    private readonly LayerStep[] _steps;
+    private readonly TensorGraph _graph;
     private readonly QueryKind _kind;
     private readonly int _d;
     private readonly int _m;
     private readonly int[] _shape;
+    private readonly (int Node, int Column)[] _outputs;
+    // Reverse: the outputs whose adjoints are seeded (all, or one for a gradient or one output's HVP).
+    private readonly int[] _seeds;
+    private readonly int _outputIndex;
     // Tangent rows: _oneHot unit directions, then (HVP) v read from the input row.
     private readonly int _tangents;
     private readonly int _oneHot;
     private readonly bool _tangentFromInput;
-    // Second-order rows: row k sums T_j ⊙ T_l over the pairs _pairStart[k] .. _pairStart[k+1]; per step,
-    // _pairOffsets holds each pair's two tangent rows as element offsets in an input's block (j, l interleaved).
+    // Second-order row k sums T_j ⊙ T_l over pairs _pairStart[k] .. _pairStart[k+1] (tangent indices, j and l interleaved).
     private readonly int[] _pairStart;
-    private readonly nint[][] _pairOffsets;
-    private readonly int _forwardRows;
+    private readonly int[] _pairTangents;
+    private readonly int _rows;
     private readonly int _reverseRows;
     private readonly int _blockInputs;
-    private readonly int _widest;
-    private readonly int _columns;
-    private readonly long[] _storeOffset;
-    private readonly long _offA, _offB, _offU, _offD, _offCol, _offRow, _workspaceLength;
+    private readonly int _order;
+    private readonly Step[] _steps;
+    // The step computing each node, by node id; null for constants and dead nodes.
+    private readonly Step?[] _stepOf;
+    private readonly long _offU, _offD, _offCol, _offRow, _offTemp, _workspaceLength;
 
     [ThreadStatic] private static double[]? _workspace;
 
-    internal LayerQuery(LayerStep[] steps, QueryKind kind, string description)
+    internal TensorQuery(TensorFunction function, QueryKind kind, int outputIndex, string description)
     {
-        _steps = steps;
+        _graph = function.Graph;
         _kind = kind;
-        _d = steps[0].In;
-        _m = steps[^1].Out;
+        _d = function.InputLength;
+        _m = function.OutputLength;
         Description = description;
         int d = _d, m = _m;
+        _outputs = [.. function.Outputs.SelectMany(o => Enumerable.Range(0, _graph[o].Width).Select(c => (o, c)))];
+        _outputIndex = outputIndex;
+        _seeds = outputIndex >= 0 ? [outputIndex] : [.. Enumerable.Range(0, m)];
         var pairs = new List<(int J, int L)>[0];
         switch (kind)
         {
-            case QueryKind.Value:
-            case QueryKind.JacobianReverse:
-                break;
             case QueryKind.JacobianForward:
             case QueryKind.HessianReverse:
                 _oneHot = d;
@@ -91,42 +94,33 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
         _tangents = _oneHot + (_tangentFromInput ? 1 : 0);
         _pairStart = new int[pairs.Length + 1];
         for (int k = 0; k < pairs.Length; k++) _pairStart[k + 1] = _pairStart[k] + pairs[k].Count;
-        _pairOffsets = [.. steps.Select(s => pairs.SelectMany(p => p).SelectMany(p => new[] { (nint)(1 + p.J) * s.Out, (nint)(1 + p.L) * s.Out }).ToArray())];
-        _forwardRows = 1 + _tangents + pairs.Length;
-        _reverseRows = IsReverse ? m * (1 + _tangents) : 0;
+        _pairTangents = [.. pairs.SelectMany(p => p).SelectMany(p => new[] { p.J, p.L })];
+        _rows = 1 + _tangents + pairs.Length;
+        _reverseRows = kind.IsReverse() ? _seeds.Length * (1 + _tangents) : 0;
+        _order = pairs.Length > 0 || (kind.IsReverse() && _tangents > 0) ? 2 : _tangents > 0 || kind.IsReverse() ? 1 : 0;
 
         InputLength = _tangentFromInput ? 2 * d : d;
         _shape = kind switch
         {
             QueryKind.Value or QueryKind.Laplacian => [m],
             QueryKind.HessianForward or QueryKind.HessianReverse => [m, d, d],
+            _ when outputIndex >= 0 => [d],
             _ => [m, d],
         };
         OutputLength = _shape.Aggregate(1, (a, b) => a * b);
 
-        long weights = steps.Sum(s => (long)s.In * s.Out);
-        MultiplyAddsPerInput = weights * (_forwardRows + _reverseRows);
-
-        // Working memory of one block, carved from one per-thread array.
-        int rows = Math.Max(_forwardRows, _reverseRows);
-        _widest = Math.Max(d, steps.Max(s => s.Out));
-        _blockInputs = BlockInputs(_forwardRows, _reverseRows);
-        _columns = steps.Max(s => s.Activation?.ScratchLength(_blockInputs * _widest) ?? 0);
-        long lane = (long)_blockInputs * _widest;
-        _offA = 0;
-        _offB = _offA + lane * rows;
-        _offU = _offB + lane * rows;
+        _blockInputs = BlockInputs(_rows, _reverseRows);
+        (_steps, _stepOf) = Plan(function, out long buffers, out int widest, out int columns, out long temp);
+        long lane = (long)_blockInputs * widest;
+        _offU = buffers;
         _offD = _offU + lane;
         _offCol = _offD + 3 * lane;
-        _offRow = _offCol + _columns;
-        long end = _offRow + _widest;
-        _storeOffset = new long[steps.Length];
-        for (int s = 0; s < steps.Length; s++)
-        {
-            _storeOffset[s] = end;
-            if (IsReverse && steps[s].Activation != null) end += (long)_blockInputs * steps[s].Out * (2 + _tangents);
-        }
-        _workspaceLength = end;
+        _offRow = _offCol + columns;
+        _offTemp = _offRow + widest;
+        _workspaceLength = _offTemp + temp;
+        MultiplyAddsPerInput = _steps.Where(s => s.Node.Payload is Matrix).Sum(s =>
+            (long)s.Node.Width * ((Matrix)s.Node.Payload!).Inputs * (_rows + _reverseRows));
+        Rows = (_rows, _reverseRows);
     }
 
     /// <inheritdoc/>
@@ -141,9 +135,12 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
     /// <inheritdoc/>
     public string Description { get; }
 
-    /// <summary>Multiply-adds of layer products one input costs (the rows propagated times the weights),
+    /// <summary>Multiply-adds of matrix products one input costs (the rows propagated times the weights),
     /// for reporting throughput: 2 flops each.</summary>
     public long MultiplyAddsPerInput { get; }
+
+    /// <summary>Rows one input propagates forward (value, tangents, second-order) and back (adjoints and their tangents).</summary>
+    public (int Forward, int Reverse) Rows { get; }
 
     /// <summary>Doubles of per-thread working memory.</summary>
     public long WorkspaceLength => _workspaceLength;
@@ -165,8 +162,6 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
         static int Unit(int rows) => 8 >> Math.Min(3, BitOperations.TrailingZeroCount(rows));
     }
 
-    private bool IsReverse => _kind is QueryKind.JacobianReverse or QueryKind.HessianReverse or QueryKind.HvpReverse;
-
     /// <inheritdoc/>
     public unsafe void Evaluate(ReadOnlySpan<double> x, Span<double> result)
     {
@@ -179,7 +174,7 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
             Run(xp, yp, 1);
     }
 
-    /// <summary>Evaluates the function at <paramref name="x"/> and returns a new array of results.</summary>
+    /// <summary>Evaluates the query at <paramref name="x"/> and returns a new array of results.</summary>
     public double[] Evaluate(ReadOnlySpan<double> x)
     {
         var result = new double[OutputLength];
@@ -210,15 +205,17 @@ public sealed partial class LayerQuery : ICompiledQuery, IBatchBlocks
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Description}: {InputLength} inputs -> [{string.Join(", ", _shape)}], {MultiplyAddsPerInput} multiply-adds per input";
+    public override string ToString() =>
+        $"{Description}: {InputLength} inputs -> [{string.Join(", ", _shape)}], rows {_rows} forward, {_reverseRows} back, {MultiplyAddsPerInput} multiply-adds per input";
 
     private unsafe void Run(double* x, double* y, int count)
     {
         var workspace = _workspace;
         if (workspace == null || workspace.Length < _workspaceLength)
-            _workspace = workspace = GC.AllocateUninitializedArray<double>(checked((int)_workspaceLength), pinned: true);
+            _workspace = workspace = GC.AllocateUninitializedArray<double>(checked((int)Math.Max(_workspaceLength, 1)), pinned: true);
         double* ws = (double*)Unsafe.AsPointer(ref workspace[0]);
-        if (IsReverse) RunReverse(x, y, count, ws);
-        else RunForward(x, y, count, ws);
+        RunForward(x, count, ws);
+        if (_kind.IsReverse()) RunReverse(y, count, ws);
+        else Extract(y, count, ws);
     }
 }

@@ -1,0 +1,314 @@
+using System.Numerics.Tensors;
+
+namespace TapeAD.Layers;
+
+// Forward propagation of value, tangent and second-order rows through every node. Per input, a node's
+// rows are value v, tangents T_t and second-order rows S_k, each as wide as the node:
+//   matmul   all rows times W (one product for the block);
+//   add/sub  rows add; a constant touches the value row only;
+//   mul      v = ab, T_t = a_t b + a b_t, S_k = a_k b + a b_k + Σ_pairs (a_j b_l + a_l b_j);
+//   div      v = a/b, T_t = (a_t − v b_t)/b, S_k = (a_k − v b_k − Σ_pairs (v_j b_l + v_l b_j))/b;
+//   map      v = σ(u), T_t = σ′ T_t, S_k = σ′ S_k + σ″ Σ_pairs T_j T_l;
+//   concat, take, sum: the same linear map on every row.
+public sealed partial class TensorQuery
+{
+    private unsafe void RunForward(double* x, int count, double* ws)
+    {
+        foreach (var s in _steps)
+        {
+            if (s.Folded) continue;
+            double* dst = ws + s.Forward;
+            var node = s.Node;
+            int w = node.Width;
+            switch (node.Op)
+            {
+                case TensorOp.Input:
+                    SeedInput(x, count, ((InputSlice)node.Payload!).Offset, w, dst);
+                    break;
+                case TensorOp.MatMul:
+                {
+                    var m = (Matrix)node.Payload!;
+                    fixed (double* wt = m.Wt)
+                        Gemm.Multiply(ws + _stepOf[node.Operands[0]]!.Forward, wt, dst, count * _rows * (w / m.Outputs), m.Inputs, m.Outputs);
+                    break;
+                }
+                case TensorOp.Map:
+                    Activate(s, count, ws);
+                    break;
+                case TensorOp.Add:
+                case TensorOp.Sub:
+                    AddRows(node, count, ws, dst);
+                    break;
+                case TensorOp.Mul:
+                    MulRows(node, count, ws, dst);
+                    break;
+                case TensorOp.Div:
+                    DivRows(node, count, ws, dst);
+                    break;
+                case TensorOp.Concat:
+                {
+                    int at = 0;
+                    foreach (int part in node.Operands)
+                    {
+                        int pw = _graph[part].Width;
+                        for (long r = 0; r < (long)count * _rows; r++)
+                        {
+                            var target = new Span<double>(dst + r * w + at, pw);
+                            if (RowsOf(part, ws) is var src && src != null) new ReadOnlySpan<double>(src + r * pw, pw).CopyTo(target);
+                            else if (r % _rows == 0) _graph.Values(part).CopyTo(target);
+                            else target.Clear();
+                        }
+                        at += pw;
+                    }
+                    break;
+                }
+                case TensorOp.Take:
+                {
+                    var indices = ((TakeIndices)node.Payload!).Indices;
+                    double* src = RowsOf(node.Operands[0], ws);
+                    int sw = _graph[node.Operands[0]].Width;
+                    for (long r = 0; r < (long)count * _rows; r++)
+                    {
+                        double* from = src + r * sw, to = dst + r * w;
+                        for (int c = 0; c < w; c++) to[c] = from[indices[c]];
+                    }
+                    break;
+                }
+                case TensorOp.Sum:
+                {
+                    int length = ((SumSegment)node.Payload!).Length;
+                    double* src = RowsOf(node.Operands[0], ws);
+                    for (long r = 0; r < (long)count * _rows; r++)
+                    {
+                        double* from = src + r * w * length, to = dst + r * w;
+                        for (int c = 0; c < w; c++)
+                        {
+                            double sum = from[c * length];
+                            for (int j = 1; j < length; j++) sum += from[c * length + j];
+                            to[c] = sum;
+                        }
+                    }
+                    break;
+                }
+                default:
+                    throw new InvalidOperationException($"No forward rule for {node.Op}.");
+            }
+        }
+    }
+
+    /// <summary>The forward rows of a computed node; null for a constant (its value is the graph's, its derivatives zero).</summary>
+    private unsafe double* RowsOf(int node, double* ws) => _stepOf[node] is { } s ? ws + s.Forward : null;
+
+    // Value x[offset ..], one-hot tangents for the inputs in range, v (HVP) from the second half of the row, zero second-order rows.
+    private unsafe void SeedInput(double* x, int count, int offset, int w, double* dst)
+    {
+        new Span<double>(dst, count * _rows * w).Clear();
+        for (int b = 0; b < count; b++)
+        {
+            double* input = x + (long)b * InputLength;
+            double* block = dst + (long)b * _rows * w;
+            new ReadOnlySpan<double>(input + offset, w).CopyTo(new Span<double>(block, w));
+            for (int c = 0; c < w && offset + c < _oneHot; c++) block[(1 + offset + c) * w + c] = 1.0;
+            if (_tangentFromInput) new ReadOnlySpan<double>(input + _d + offset, w).CopyTo(new Span<double>(block + (1 + _oneHot) * w, w));
+        }
+    }
+
+    private unsafe void AddRows(TensorNode node, int count, double* ws, double* dst)
+    {
+        int a = node.Operands[0], b = node.Operands[1], w = node.Width;
+        double* pa = RowsOf(a, ws), pb = RowsOf(b, ws);
+        long all = (long)count * _rows * w;
+        bool sub = node.Op == TensorOp.Sub;
+        if (pa != null && pb != null)
+        {
+            for (long i = 0; i < all; i += int.MaxValue / 2)
+            {
+                int n = (int)Math.Min(all - i, int.MaxValue / 2);
+                if (sub) TensorPrimitives.Subtract(new ReadOnlySpan<double>(pa + i, n), new ReadOnlySpan<double>(pb + i, n), new Span<double>(dst + i, n));
+                else TensorPrimitives.Add(new ReadOnlySpan<double>(pa + i, n), new ReadOnlySpan<double>(pb + i, n), new Span<double>(dst + i, n));
+            }
+            return;
+        }
+        // One operand constant: its value joins the value row; the other rows are the computed operand's (negated for c − x).
+        bool constantFirst = pa == null;
+        double* rows = constantFirst ? pb : pa;
+        double[] c = _graph.Values(constantFirst ? a : b);
+        for (int blk = 0; blk < count; blk++)
+        {
+            double* from = rows + (long)blk * _rows * w, to = dst + (long)blk * _rows * w;
+            var value = new Span<double>(to, w);
+            var x = new ReadOnlySpan<double>(from, w);
+            if (!sub) TensorPrimitives.Add(x, c, value);
+            else if (constantFirst) TensorPrimitives.Subtract(c, x, value);
+            else TensorPrimitives.Subtract(x, c, value);
+            var rest = new ReadOnlySpan<double>(from + w, (_rows - 1) * w);
+            if (sub && constantFirst) TensorPrimitives.Negate(rest, new Span<double>(to + w, (_rows - 1) * w));
+            else rest.CopyTo(new Span<double>(to + w, (_rows - 1) * w));
+        }
+    }
+
+    private unsafe void MulRows(TensorNode node, int count, double* ws, double* dst)
+    {
+        int a = node.Operands[0], b = node.Operands[1], w = node.Width;
+        double* pa = RowsOf(a, ws), pb = RowsOf(b, ws);
+        if (pa == null || pb == null)
+        {
+            // A constant factor scales every row.
+            double[] c = _graph.Values(pa == null ? a : b);
+            double* rows = pa == null ? pb : pa;
+            for (long r = 0; r < (long)count * _rows; r++)
+                TensorPrimitives.Multiply(new ReadOnlySpan<double>(rows + r * w, w), c, new Span<double>(dst + r * w, w));
+            return;
+        }
+        int second = _rows - 1 - _tangents;
+        fixed (int* start = _pairStart)
+        fixed (int* pairs = _pairTangents)
+            for (int blk = 0; blk < count; blk++)
+            {
+                double* A = pa + (long)blk * _rows * w, B = pb + (long)blk * _rows * w, Y = dst + (long)blk * _rows * w;
+                for (int c = 0; c < w; c++)
+                {
+                    double av = A[c], bv = B[c];
+                    for (int k = 0; k < second; k++)
+                    {
+                        long row = (1 + _tangents + k) * (long)w + c;
+                        double s = Math.FusedMultiplyAdd(A[row], bv, av * B[row]);
+                        for (int p = start[k]; p < start[k + 1]; p++)
+                        {
+                            long j = (1 + pairs[2 * p]) * (long)w + c, l = (1 + pairs[2 * p + 1]) * (long)w + c;
+                            s = Math.FusedMultiplyAdd(A[j], B[l], s);
+                            s = Math.FusedMultiplyAdd(A[l], B[j], s);
+                        }
+                        Y[row] = s;
+                    }
+                    for (int t = 0; t < _tangents; t++)
+                    {
+                        long row = (1 + t) * (long)w + c;
+                        Y[row] = Math.FusedMultiplyAdd(A[row], bv, av * B[row]);
+                    }
+                    Y[c] = av * bv;
+                }
+            }
+    }
+
+    private unsafe void DivRows(TensorNode node, int count, double* ws, double* dst)
+    {
+        int a = node.Operands[0], b = node.Operands[1], w = node.Width;
+        double* pa = RowsOf(a, ws), pb = RowsOf(b, ws);
+        double[]? ca = pa == null ? _graph.Values(a) : null, cb = pb == null ? _graph.Values(b) : null;
+        int second = _rows - 1 - _tangents;
+        fixed (int* start = _pairStart)
+        fixed (int* pairs = _pairTangents)
+            for (int blk = 0; blk < count; blk++)
+            {
+                long at = (long)blk * _rows * w;
+                double* A = pa == null ? null : pa + at, B = pb == null ? null : pb + at, Y = dst + at;
+                for (int c = 0; c < w; c++)
+                {
+                    double av = A == null ? ca![c] : A[c], bv = B == null ? cb![c] : B[c];
+                    double v = av / bv;
+                    Y[c] = v;
+                    // Tangents first: the second-order rows read the result's tangents.
+                    for (int t = 0; t < _tangents; t++)
+                    {
+                        long row = (1 + t) * (long)w + c;
+                        double num = A == null ? 0 : A[row];
+                        if (B != null) num = Math.FusedMultiplyAdd(-v, B[row], num);
+                        Y[row] = num / bv;
+                    }
+                    for (int k = 0; k < second; k++)
+                    {
+                        long row = (1 + _tangents + k) * (long)w + c;
+                        double num = A == null ? 0 : A[row];
+                        if (B != null)
+                        {
+                            num = Math.FusedMultiplyAdd(-v, B[row], num);
+                            for (int p = start[k]; p < start[k + 1]; p++)
+                            {
+                                long j = (1 + pairs[2 * p]) * (long)w + c, l = (1 + pairs[2 * p + 1]) * (long)w + c;
+                                num = Math.FusedMultiplyAdd(-Y[j], B[l], num);
+                                num = Math.FusedMultiplyAdd(-Y[l], B[j], num);
+                            }
+                        }
+                        Y[row] = num / bv;
+                    }
+                }
+            }
+    }
+
+    // The map's input u = source value row (+ bias) goes into one column for the column program, which
+    // writes σ, σ′, σ″; the row updates then turn the source's rows into the map's (in place when nothing
+    // else reads them). A reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
+    private unsafe void Activate(Step s, int count, double* ws)
+    {
+        int w = s.Node.Width, lanes = count * w;
+        double* src = ws + _stepOf[s.Source]!.Forward, dst = ws + s.Forward;
+        double* u = ws + _offU, derivatives = ws + _offD;
+        for (int b = 0; b < count; b++)
+        {
+            var value = new ReadOnlySpan<double>(src + (long)b * _rows * w, w);
+            var column = new Span<double>(u + (long)b * w, w);
+            if (s.Bias != null) TensorPrimitives.Add(value, s.Bias, column);
+            else value.CopyTo(column);
+        }
+        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
+        long stride = (long)_blockInputs * w;
+        for (int b = 0; b < count; b++)
+        {
+            double* block = dst + (long)b * _rows * w;
+            if (!s.InPlace)
+                new ReadOnlySpan<double>(src + (long)b * _rows * w + w, (_rows - 1) * w).CopyTo(new Span<double>(block + w, (_rows - 1) * w));
+            double* sigma = derivatives + (long)b * w, first = sigma + lanes, second = first + lanes;
+            if (s.Store >= 0)
+            {
+                double* store = ws + s.Store;
+                new ReadOnlySpan<double>(first, w).CopyTo(new Span<double>(store + (long)b * w, w));
+                if (_order == 2) new ReadOnlySpan<double>(second, w).CopyTo(new Span<double>(store + stride + (long)b * w, w));
+                if (s.InPlace) new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(store + 2 * stride + (long)b * _tangents * w, _tangents * w));
+            }
+            if (_tangents > 0) RowUpdates.Forward(block, w, sigma, first, second, _tangents, _pairStart, s.PairOffsets!);
+            else new ReadOnlySpan<double>(sigma, w).CopyTo(new Span<double>(block, w));
+        }
+    }
+
+    // Forward queries: the result entries from the output nodes' rows.
+    private unsafe void Extract(double* y, int count, double* ws)
+    {
+        int d = _d;
+        for (int b = 0; b < count; b++)
+        {
+            double* result = y + (long)b * OutputLength;
+            for (int i = 0; i < _m; i++)
+            {
+                if (_outputIndex >= 0 && i != _outputIndex) continue;
+                var (node, c) = _outputs[i];
+                int w = _graph[node].Width;
+                double* rows = RowsOf(node, ws);
+                double* block = rows == null ? null : rows + (long)b * _rows * w + c;
+                double Row(int r) => block != null ? block[(long)r * w] : r == 0 ? _graph.Values(node)[c] : 0.0;
+                int o = _outputIndex >= 0 ? 0 : i;
+                switch (_kind)
+                {
+                    case QueryKind.Value:
+                        result[i] = Row(0);
+                        break;
+                    case QueryKind.JacobianForward:
+                        for (int j = 0; j < d; j++) result[o * d + j] = Row(1 + j);
+                        break;
+                    case QueryKind.HessianForward:
+                        for (int j = 0, k = 0; j < d; j++)
+                            for (int l = j; l < d; l++, k++)
+                                result[(i * d + j) * d + l] = result[(i * d + l) * d + j] = Row(1 + _tangents + k);
+                        break;
+                    case QueryKind.HvpForward:
+                    case QueryKind.SecondOrderJacobian:
+                        for (int j = 0; j < d; j++) result[o * d + j] = Row(1 + _tangents + j);
+                        break;
+                    case QueryKind.Laplacian:
+                        result[i] = Row(1 + _tangents);
+                        break;
+                }
+            }
+        }
+    }
+}

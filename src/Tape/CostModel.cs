@@ -1,0 +1,51 @@
+namespace TapeAD.Tape;
+
+/// <summary>
+/// The one cost model: which mode each query uses when asked for <c>Auto</c>, at either level, and
+/// when a model is small enough for the scalar graph. Every front end (the C# queries of both levels,
+/// the command line, <c>inspect</c>) asks here.
+/// </summary>
+/// <remarks>
+/// <para>Tensor level: a query costs its rows — the value, tangent and second-order rows it propagates
+/// forward plus the adjoint rows it sends back — times the work of one row (the multiply-adds of the
+/// matrix products and the entries of the elementwise steps). Auto picks the mode with fewer rows.</para>
+/// <para>Scalar graph: one-hot forward tangents prune to the nodes an input reaches, so forward mode
+/// wins for Jacobians unless there are more inputs than outputs, and for Hessians forward-over-reverse
+/// wins once there are fewer outputs than inputs.</para>
+/// <para>Level: the scalar graph is used while the work of one row times the rows of the query's
+/// cheapest tensor-level mode stays within <see cref="ScalarGraphLimit"/>; beyond it the straight-line
+/// code grows past what compiles well, and the tensor executor wins.</para>
+/// </remarks>
+public static class CostModel
+{
+    /// <summary>Work per row × rows up to which the scalar graph is used.</summary>
+    public const long ScalarGraphLimit = 2000;
+
+    /// <summary>Whether a query whose cheapest tensor-level mode propagates <paramref name="rows"/> rows of
+    /// <paramref name="workPerRow"/> each should run on the scalar graph.</summary>
+    public static bool PrefersScalarGraph(long workPerRow, long rows) => workPerRow * rows <= ScalarGraphLimit;
+
+    /// <summary>Scalar graph, Jacobian: forward unless there are more inputs than outputs.</summary>
+    public static FirstOrderMode ScalarJacobian(int d, int m) => d <= m ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
+
+    /// <summary>Scalar graph, Hessian: forward-over-reverse when there are fewer outputs than inputs.</summary>
+    public static SecondOrderMode ScalarHessian(int d, int m) => m < d ? SecondOrderMode.ForwardOverReverse : SecondOrderMode.ForwardOverForward;
+
+    /// <summary>Scalar graph, Hessian-vector product: forward-over-reverse (one reverse sweep and its tangent along v).</summary>
+    public static SecondOrderMode ScalarHessianVectorProduct() => SecondOrderMode.ForwardOverReverse;
+
+    /// <summary>Tensor level, Jacobian: d tangent rows forward, or m adjoint rows back.</summary>
+    public static FirstOrderMode TensorJacobian(int d, int m) => d <= m ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
+
+    /// <summary>Tensor level, gradient of one output: d tangent rows forward, or one adjoint row back.</summary>
+    public static FirstOrderMode TensorGradient(int d) => 1 + d <= 2 ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
+
+    /// <summary>Tensor level, Hessian: <c>1 + d + d(d+1)/2</c> rows forward-over-forward, or <c>(1 + d)(1 + m)</c> forward-over-reverse.</summary>
+    public static SecondOrderMode TensorHessian(int d, int m) =>
+        1 + d + (long)d * (d + 1) / 2 <= (1L + d) * (1 + m) ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
+
+    /// <summary>Tensor level, Hessian-vector product of <paramref name="outputs"/> outputs: <c>2 + 2d</c> rows
+    /// forward-over-forward, or <c>2 + 2·outputs</c> forward-over-reverse.</summary>
+    public static SecondOrderMode TensorHessianVectorProduct(int d, int outputs) =>
+        d < outputs ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
+}
