@@ -16,13 +16,72 @@ internal static class ScalarExpansion
     public static TapeFunction Expand(TensorGraph graph, IReadOnlyList<int> outputs, int inputLength, string description)
     {
         var live = Live(graph, outputs);
+        var readers = new int[graph.Count];
+        var reader = new int[graph.Count];
+        for (int n = 0; n < graph.Count; n++)
+            if (live[n])
+                foreach (int o in graph[n].Operands)
+                {
+                    readers[o]++;
+                    reader[o] = n;
+                }
+        var outputSet = outputs.ToHashSet();
         var g = new Graph();
         var values = new Var[graph.Count][];
         for (int n = 0; n < graph.Count; n++)
-            if (live[n]) values[n] = Entries(g, graph[n], values);
+        {
+            if (!live[n] || values[n] != null) continue;
+            if (DenseLayer(graph, n, readers, reader, outputSet) is var (add, map)) ExpandDense(graph, n, add, map, values);
+            else values[n] = Entries(g, graph[n], values);
+        }
         var nodes = outputs.SelectMany(o => values[o]).Select(v => v.Node).ToArray();
         for (int j = 0; j < inputLength; j++) g.Input(j);
         return new TapeFunction(g, nodes, inputLength, null, description);
+    }
+
+    /// <summary>
+    /// A product read only by a bias add read only by a map (a dense layer): expanded unit by unit —
+    /// sum, bias, activation, then the next unit — as <see cref="Nn.Dense"/> records it, so a chain's
+    /// scalar graph is the recorded one node for node and compiles to the same code.
+    /// </summary>
+    private static (int Add, int Map)? DenseLayer(TensorGraph graph, int n, int[] readers, int[] reader, HashSet<int> outputs)
+    {
+        if (graph[n].Op != TensorOp.MatMul || readers[n] != 1 || outputs.Contains(n)) return null;
+        int add = reader[n];
+        var a = graph[add];
+        if (a.Op != TensorOp.Add || a.Operands[0] != n || graph[a.Operands[1]].Op != TensorOp.Constant) return null;
+        // Without an activation (the identity) the layer is the product and its bias.
+        bool mapped = readers[add] == 1 && !outputs.Contains(add) && graph[reader[add]].Op == TensorOp.Map;
+        return (add, mapped ? reader[add] : -1);
+    }
+
+    private static void ExpandDense(TensorGraph graph, int product, int add, int map, Var[][] values)
+    {
+        var m = (Matrix)graph[product].Payload!;
+        var x = values[graph[product].Operands[0]];
+        var bias = graph.Values(graph[add].Operands[1]);
+        var f = map < 0 ? null : (ElementMap)graph[map].Payload!;
+        int width = graph[product].Width;
+        values[product] = new Var[width];
+        values[add] = new Var[width];
+        if (f != null) values[map] = new Var[width];
+        for (int p = 0, groups = width / m.Outputs; p < groups; p++)
+            for (int i = 0; i < m.Outputs; i++)
+            {
+                int e = p * m.Outputs + i;
+                var sum = Row(m, i, x, p * m.Inputs);
+                values[product][e] = sum;
+                values[add][e] = sum + bias[e];
+                if (f != null) values[map][e] = f.Record(values[add][e]);
+            }
+    }
+
+    private static Var Row(Matrix m, int i, Var[] x, int at)
+    {
+        long row = (long)i * m.Inputs;
+        var sum = m.W[row] * x[at];
+        for (int j = 1; j < m.Inputs; j++) sum += m.W[row + j] * x[at + j];
+        return sum;
     }
 
     /// <summary>Which nodes the outputs depend on (one backward loop).</summary>
@@ -50,14 +109,7 @@ internal static class ScalarExpansion
                 var x = values[operands[0]];
                 var y = new Var[node.Width];
                 for (int p = 0, groups = node.Width / m.Outputs; p < groups; p++)
-                    for (int i = 0; i < m.Outputs; i++)
-                    {
-                        long row = (long)i * m.Inputs;
-                        int at = p * m.Inputs;
-                        var sum = m.W[row] * x[at];
-                        for (int j = 1; j < m.Inputs; j++) sum += m.W[row + j] * x[at + j];
-                        y[p * m.Outputs + i] = sum;
-                    }
+                    for (int i = 0; i < m.Outputs; i++) y[p * m.Outputs + i] = Row(m, i, x, p * m.Inputs);
                 return y;
             }
             case ElementMap f:
