@@ -67,6 +67,7 @@ public sealed class TensorFunction
         Description = description;
         var live = ScalarExpansion.Live(graph, _outputs);
         WorkPerRow = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => Work(graph[n]));
+        NodeCount = live.Count(l => l);
         _scalar = new(() => ScalarExpansion.Expand(Graph, _outputs, InputLength, Description));
     }
 
@@ -99,6 +100,9 @@ public sealed class TensorFunction
 
     /// <summary>The model's name.</summary>
     public string Description { get; }
+
+    /// <summary>Number of graph nodes the outputs depend on.</summary>
+    public int NodeCount { get; }
 
     /// <summary>Multiply-adds and elementwise entries one row costs through the model (the <see cref="CostModel"/>'s unit).</summary>
     public long WorkPerRow { get; }
@@ -252,7 +256,7 @@ public sealed class TensorFunction
     {
         var live = ScalarExpansion.Live(Graph, _outputs);
         var lines = Enumerable.Range(0, Graph.Count).Where(n => live[n]).Select(n => $"  %{n} = {Graph[n]}");
-        return $"tensor graph: {live.Count(l => l)} nodes, {WorkPerRow} multiply-adds and entries per row{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
+        return $"tensor graph: {NodeCount} nodes, {WorkPerRow} multiply-adds and entries per row{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
     }
 
     /// <inheritdoc/>

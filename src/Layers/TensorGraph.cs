@@ -155,6 +155,9 @@ public sealed partial class TensorGraph
         return Intern(new TensorNode(TensorOp.Sum, node.Width / segment, [x], new SumSegment(segment)));
     }
 
+    /// <summary>An elementwise binary operation on numbers, as folding and the scalar graph compute it.</summary>
+    public static double Fold(TensorOp op, double a, double b) => ScalarExpansion.Apply(op, a, b);
+
     /// <summary>The entries of a <see cref="TensorOp.Constant"/> node.</summary>
     public double[] Values(int constant)
     {

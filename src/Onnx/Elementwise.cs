@@ -1,18 +1,51 @@
+using System.Globalization;
+using TapeAD.Layers;
 using TapeAD.Tape;
 
 namespace TapeAD.Onnx;
 
-/// <summary>Elementwise operators: one function per element, and numpy-style broadcasting for two operands.</summary>
+/// <summary>Elementwise operators: one <see cref="ElementMap"/> per element, and numpy-style broadcasting for two operands.</summary>
 internal static class Elementwise
 {
-    public static Tensor Map(Tensor x, Func<Var, Var> f) => new(x.Shape, Array.ConvertAll(x.Data, v => f(v)));
+    /// <summary><paramref name="f"/> of every element (folded for a constant).</summary>
+    public static Tensor Map(NodeContext node, Tensor x, ElementMap f) =>
+        x.IsConstant ? Tensor.Constant(x.Shape, Array.ConvertAll(x.Values!, f.Evaluate)) : Tensor.Computed(x.Shape, node.Graph.Map(x.Node, f));
+
+    /// <summary>A map per element whose parameter differs between elements (an exponent vector): the elements
+    /// with one parameter value are taken out, mapped together, and put back in place.</summary>
+    public static Tensor MapEach(NodeContext node, Tensor x, double[] parameters, Func<double, ElementMap> f)
+    {
+        if (parameters.Distinct().Count() == 1) return Map(node, x, f(parameters[0]));
+        if (x.IsConstant) return Tensor.Constant(x.Shape, [.. x.Values!.Select((v, i) => f(parameters[i]).Evaluate(v))]);
+        var g = node.Graph;
+        var groups = Enumerable.Range(0, parameters.Length).GroupBy(i => BitConverter.DoubleToInt64Bits(parameters[i])).ToArray();
+        var parts = groups.Select(grp => g.Map(g.Take(x.Node, [.. grp]), f(parameters[grp.First()]))).ToArray();
+        var order = groups.SelectMany(grp => grp).ToArray();
+        var back = new int[order.Length];
+        for (int k = 0; k < order.Length; k++) back[order[k]] = k;
+        return Tensor.Computed(x.Shape, g.Take(g.Concat(parts), back));
+    }
 
     /// <summary>
-    /// Applies <paramref name="f"/> to <paramref name="a"/> and <paramref name="b"/> broadcast to a
-    /// common shape (ONNX multidirectional broadcasting: shapes aligned on the right, a dimension of 1
-    /// stretches). Walks the result with an index counter, so any rank works without recursion.
+    /// <paramref name="op"/> of <paramref name="a"/> and <paramref name="b"/> broadcast to a common shape (ONNX
+    /// multidirectional broadcasting: shapes aligned on the right, a dimension of 1 stretches). A computed
+    /// operand that stretches is taken with repeated indices; a constant is stretched when read.
     /// </summary>
-    public static Tensor Broadcast(NodeContext node, Tensor a, Tensor b, Func<Var, Var, Var> f)
+    public static Tensor Broadcast(NodeContext node, Tensor a, Tensor b, TensorOp op)
+    {
+        var (shape, ia, ib) = BroadcastIndices(node, a, b);
+        if (a.IsConstant && b.IsConstant)
+        {
+            var r = new double[ia.Length];
+            for (int k = 0; k < r.Length; k++) r[k] = TensorGraph.Fold(op, a.Values![ia[k]], b.Values![ib[k]]);
+            return Tensor.Constant(shape, r);
+        }
+        if (ia.Length == 0) return Tensor.Constant(shape, []);
+        return node.Result(shape, node.Graph.Binary(op, Stretched(node, a, ia), Stretched(node, b, ib)));
+    }
+
+    /// <summary>The common shape and, for each of its elements, the element of each operand it reads.</summary>
+    public static (int[] Shape, int[] A, int[] B) BroadcastIndices(NodeContext node, Tensor a, Tensor b)
     {
         int rank = Math.Max(a.Rank, b.Rank);
         var shape = new int[rank];
@@ -30,32 +63,45 @@ internal static class Elementwise
             sa *= da;
             sb *= db;
         }
-        var result = new Var[Tensor.SizeOf(shape)];
+        long size = Tensor.SizeOf(shape);
+        if (size > Array.MaxLength) throw node.Unsupported($"the broadcast shape {Tensor.Format(shape)} is too large");
+        var ia = new int[size];
+        var ib = new int[size];
         var index = new int[rank];
-        int ia = 0, ib = 0;
-        for (int k = 0; k < result.Length; k++)
+        int pa = 0, pb = 0;
+        for (int k = 0; k < size; k++)
         {
-            result[k] = f(a.Data[ia], b.Data[ib]);
+            ia[k] = pa;
+            ib[k] = pb;
             for (int d = rank - 1; d >= 0; d--)
             {
                 index[d]++;
-                ia += strideA[d];
-                ib += strideB[d];
+                pa += strideA[d];
+                pb += strideB[d];
                 if (index[d] < shape[d]) break;
-                ia -= strideA[d] * shape[d];
-                ib -= strideB[d] * shape[d];
+                pa -= strideA[d] * shape[d];
+                pb -= strideB[d] * shape[d];
                 index[d] = 0;
             }
         }
-        return new Tensor(shape, result);
+        return (shape, ia, ib);
     }
 
-    /// <summary><c>x^k</c> for an exponent that is a constant element.</summary>
-    public static Tensor Pow(NodeContext node) =>
-        Broadcast(node, node.Input(0), node.Input(1), (x, k) =>
-            k.Graph.OpOf(k.Node) == Op.Constant
-                ? VarMath.Pow(x, k.Graph.ConstantOf(k.Node))
-                : throw node.Unsupported("the exponent must be a constant (an initializer or Constant), not computed from the inputs"));
+    // The operand's elements in the broadcast order, as a node.
+    private static int Stretched(NodeContext node, Tensor t, int[] indices) =>
+        t.IsConstant ? node.Graph.Constant([.. indices.Select(i => t.Values![i])]) : node.Graph.Take(t.Node, indices);
+
+    /// <summary><c>x^k</c> for a constant exponent (one per element after broadcasting, or one for all).</summary>
+    public static Tensor Pow(NodeContext node)
+    {
+        Tensor x = node.Input(0), k = node.Input(1);
+        if (!k.IsConstant) throw node.Unsupported("the exponent must be a constant (an initializer or Constant), not computed from the inputs");
+        var (shape, ix, ik) = BroadcastIndices(node, x, k);
+        var stretched = x.Shape.SequenceEqual(shape) ? x
+            : x.IsConstant ? Tensor.Constant(shape, [.. ix.Select(i => x.Values![i])]) : Tensor.Computed(shape, node.Graph.Take(x.Node, ix));
+        return MapEach(node, stretched, [.. ik.Select(i => k.Values![i])],
+            e => new ElementMap($"pow({e.ToString("R", CultureInfo.InvariantCulture)})", v => VarMath.Pow(v, e)));
+    }
 
     /// <summary>Selu; the ONNX defaults (which exporters write as float32) use <see cref="VarMath.Selu"/>.</summary>
     public static Tensor Selu(NodeContext node)
@@ -63,17 +109,19 @@ internal static class Elementwise
         const float defaultAlpha = 1.67326319217681884765625f, defaultGamma = 1.05070102214813232421875f;
         double alpha = node.Float("alpha", defaultAlpha), gamma = node.Float("gamma", defaultGamma);
         return alpha == defaultAlpha && gamma == defaultGamma
-            ? Map(node.Input(0), VarMath.Selu)
-            : Map(node.Input(0), x => gamma * VarMath.Elu(x, alpha));
+            ? Map(node, node.Input(0), new ElementMap("selu", VarMath.Selu))
+            : Map(node, node.Input(0), new ElementMap($"selu({R(alpha)}, {R(gamma)})", x => gamma * VarMath.Elu(x, alpha)));
     }
 
     /// <summary>Gelu (opset 20): <c>approximate="none"</c> is the erf form, <c>"tanh"</c> the tanh form.</summary>
     public static Tensor Gelu(NodeContext node) => node.String("approximate", "none") switch
     {
-        "none" => Map(node.Input(0), VarMath.GeluErf),
-        "tanh" => Map(node.Input(0), VarMath.Gelu),
+        "none" => Map(node, node.Input(0), new ElementMap("gelu_erf", VarMath.GeluErf)),
+        "tanh" => Map(node, node.Input(0), new ElementMap("gelu", VarMath.Gelu)),
         var other => throw node.Unsupported($"approximate=\"{other}\" is not a Gelu form (supported: \"none\", \"tanh\")"),
     };
+
+    public static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static int DimFromRight(Tensor t, int k) => k < t.Rank ? t.Shape[t.Rank - 1 - k] : 1;
 }

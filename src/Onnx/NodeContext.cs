@@ -1,5 +1,5 @@
 using Onnx;
-using TapeAD.Tape;
+using TapeAD.Layers;
 
 namespace TapeAD.Onnx;
 
@@ -9,18 +9,17 @@ namespace TapeAD.Onnx;
 /// </summary>
 internal sealed class NodeContext
 {
-    private readonly Graph _graph;
     private readonly NodeProto _node;
     private readonly Tensor?[] _inputs;
 
     /// <param name="model">The model's name, for messages.</param>
-    /// <param name="graph">The graph being recorded.</param>
+    /// <param name="graph">The tensor graph being recorded.</param>
     /// <param name="node">The node.</param>
     /// <param name="index">The node's position in the ONNX graph.</param>
     /// <param name="inputs">Its operands, null where an optional one is left out.</param>
-    public NodeContext(string model, Graph graph, NodeProto node, int index, Tensor?[] inputs)
+    public NodeContext(string model, TensorGraph graph, NodeProto node, int index, Tensor?[] inputs)
     {
-        _graph = graph;
+        Graph = graph;
         _node = node;
         _inputs = inputs;
         Label = $"{model}: node {index}" + (string.IsNullOrEmpty(node.Name) ? "" : $" '{node.Name}'") + $" ({node.OpType})";
@@ -31,7 +30,16 @@ internal sealed class NodeContext
 
     public int InputCount => _inputs.Length;
 
-    public Var Constant(double value) => new(_graph, _graph.Constant(value));
+    /// <summary>The tensor graph being recorded.</summary>
+    public TensorGraph Graph { get; }
+
+    /// <summary>A tensor's elements as a node of <see cref="Graph"/>; an empty one cannot be computed with.</summary>
+    public int NodeOf(Tensor t) =>
+        t.Size > 0 ? t.NodeIn(Graph) : throw Unsupported($"an empty tensor of shape {Tensor.Format(t.Shape)} cannot be computed with");
+
+    /// <summary>A tensor computed by <paramref name="node"/>, or the constant when the graph folded it.</summary>
+    public Tensor Result(int[] shape, int node) =>
+        Graph[node].Op == TensorOp.Constant ? Tensor.Constant(shape, Graph.Values(node)) : Tensor.Computed(shape, node);
 
     /// <summary>Operand <paramref name="i"/>, which must be present.</summary>
     public Tensor Input(int i) => OptionalInput(i) ?? throw Invalid($"input {i} is required but missing");
@@ -41,7 +49,7 @@ internal sealed class NodeContext
 
     /// <summary>The values of operand <paramref name="i"/>, which must be a constant.</summary>
     public double[] ConstantInput(int i, string what) =>
-        Input(i).ConstantValues() ?? throw Unsupported($"{what} (input {i}) must be a constant (an initializer or Constant), not computed from the inputs");
+        Input(i).Values ?? throw Unsupported($"{what} (input {i}) must be a constant (an initializer or Constant), not computed from the inputs");
 
     public IReadOnlyList<AttributeProto> Attributes => _node.Attribute;
 

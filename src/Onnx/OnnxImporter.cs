@@ -1,13 +1,14 @@
 using Onnx;
-using TapeAD.Tape;
+using TapeAD.Layers;
 using DataType = Onnx.TensorProto.Types.DataType;
 using DimCase = Onnx.TensorShapeProto.Types.Dimension.ValueOneofCase;
 
 namespace TapeAD.Onnx;
 
 /// <summary>
-/// Turns a parsed ONNX model into a <see cref="TapeFunction"/>: one pass over the nodes in file
-/// order (which ONNX requires to be topological), each node recorded on a fresh graph.
+/// Turns a parsed ONNX model into a <see cref="TensorFunction"/>: one pass over the nodes in file
+/// order (which ONNX requires to be topological), each node recorded on a fresh tensor graph
+/// (operations on constants fold there, so weight preprocessing leaves no nodes).
 /// Everything is local to one call, so a failed import leaves nothing behind.
 /// </summary>
 internal static class OnnxImporter
@@ -18,13 +19,13 @@ internal static class OnnxImporter
         // Since IR version 3 a model must name its operator sets; a file cut after its graph lacks them.
         if (model.IrVersion >= 3 && model.OpsetImport.Count == 0)
             throw new InvalidDataException($"{name}: the model imports no operator set (ONNX requires one from IR version 3 on); is the file truncated?");
-        var graph = new Graph();
+        var graph = new TensorGraph();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
 
         foreach (var init in graphProto.Initializer)
         {
             var (shape, data) = TensorReader.Read(init, $"{name}: initializer");
-            if (!values.TryAdd(init.Name, new Tensor(shape, Array.ConvertAll(data, v => new Var(graph, graph.Constant(v))))))
+            if (!values.TryAdd(init.Name, Tensor.Constant(shape, data)))
                 throw new InvalidDataException($"{name}: initializer '{init.Name}' is defined twice.");
         }
 
@@ -35,9 +36,8 @@ internal static class OnnxImporter
             if (values.ContainsKey(info.Name)) continue; // an initializer that is also listed as an input is a constant
             var (elementType, declared, shape) = DeclaredInput(info, name);
             int length = (int)Tensor.SizeOf(shape);
-            var data = new Var[length];
-            for (int j = 0; j < length; j++) data[j] = new Var(graph, graph.Input(inputLength + j));
-            if (!values.TryAdd(info.Name, new Tensor(shape, data)))
+            var tensor = length == 0 ? Tensor.Constant(shape, []) : Tensor.Computed(shape, graph.Input(inputLength, length));
+            if (!values.TryAdd(info.Name, tensor))
                 throw new InvalidDataException($"{name}: graph input '{info.Name}' is declared twice.");
             inputs.Add(new OnnxPort(info.Name, elementType, declared, shape, inputLength, length));
             inputLength += length;
@@ -60,17 +60,17 @@ internal static class OnnxImporter
             if (!values.TryGetValue(info.Name, out var y))
                 throw new InvalidDataException($"{name}: graph output '{info.Name}' is computed by no node.");
             var (elementType, declared) = DeclaredOutput(info, y, name);
-            outputs.Add(new OnnxPort(info.Name, elementType, declared, y.Shape, outputNodes.Count, y.Data.Length));
-            outputNodes.AddRange(y.Data.Select(v => v.Node));
+            outputs.Add(new OnnxPort(info.Name, elementType, declared, y.Shape, outputs.Sum(p => p.Length), (int)y.Size));
+            if (y.Size > 0) outputNodes.Add(y.NodeIn(graph));
         }
 
         int recorded = graph.Count;
-        var function = new TapeFunction(graph, outputNodes, inputLength, null, name);
+        var function = new TensorFunction(graph, outputNodes, inputLength, name);
         return new OnnxModel(name, function, inputs, outputs, operatorCounts, graphProto.Node.Count, recorded,
             DefaultOpset(model), model.IrVersion, $"{model.ProducerName} {model.ProducerVersion}".Trim());
     }
 
-    private static Tensor Record(string name, Graph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
+    private static Tensor Record(string name, TensorGraph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
     {
         // The operands are filled in after the checks; the context names the node in every message.
         var operands = new Tensor?[node.Input.Count];

@@ -1,13 +1,17 @@
 using System.Text;
 using Google.Protobuf;
 using Onnx;
+using TapeAD.Compiler;
+using TapeAD.Layers;
 using TapeAD.Tape;
 
 namespace TapeAD.Onnx;
 
 /// <summary>
-/// An ONNX model imported as a <see cref="TapeFunction"/>, node by node, so any DAG of the
-/// supported operators works (residual connections, several inputs, several outputs).
+/// An ONNX model imported as a tensor graph (<see cref="TensorFunction"/>), node by node, so any DAG of
+/// the supported operators works (residual connections, several inputs, several outputs). Its
+/// <c>Compile…</c> methods answer every query at the cheaper level, as a <see cref="Nn.Chain"/>'s do:
+/// the tensor executor for wide models, straight-line code from the scalar graph for small ones.
 /// </summary>
 /// <remarks>
 /// <para>The function's input is the concatenation of the graph inputs in declared order
@@ -23,11 +27,11 @@ namespace TapeAD.Onnx;
 /// </remarks>
 public sealed class OnnxModel
 {
-    internal OnnxModel(string name, TapeFunction function, IReadOnlyList<OnnxPort> inputs, IReadOnlyList<OnnxPort> outputs,
+    internal OnnxModel(string name, TensorFunction function, IReadOnlyList<OnnxPort> inputs, IReadOnlyList<OnnxPort> outputs,
         IReadOnlyDictionary<string, int> operatorCounts, int onnxNodeCount, int recordedNodeCount, long opset, long irVersion, string producer)
     {
         Name = name;
-        Function = function;
+        Tensor = function;
         Inputs = inputs;
         Outputs = outputs;
         OperatorCounts = operatorCounts;
@@ -44,8 +48,41 @@ public sealed class OnnxModel
     /// <summary>The model's name: the file name, or the name given to <see cref="Load(byte[], string)"/>.</summary>
     public string Name { get; }
 
-    /// <summary>The model as a function of the concatenated inputs to the concatenated outputs.</summary>
-    public TapeFunction Function { get; }
+    /// <summary>The model as a tensor graph: a function of the concatenated inputs to the concatenated outputs.</summary>
+    public TensorFunction Tensor { get; }
+
+    /// <summary>The same function as a scalar graph (expanded from <see cref="Tensor"/> on first use; large for wide models).</summary>
+    public TapeFunction Function => Tensor.ToScalarFunction();
+
+    /// <summary>Number of inputs a call takes.</summary>
+    public int InputLength => Tensor.InputLength;
+
+    /// <summary>Number of outputs a call gives.</summary>
+    public int OutputLength => Tensor.OutputLength;
+
+    /// <summary>The compiled value, at the cheaper level.</summary>
+    public ICompiledQuery CompileValue() => Tensor.CompileValue();
+
+    /// <summary>The compiled gradient of output <paramref name="outputIndex"/>, shape <c>[d]</c>.</summary>
+    public ICompiledQuery CompileGradient(int outputIndex = 0) => Tensor.CompileGradient(outputIndex);
+
+    /// <summary>The compiled Jacobian, shape <c>[m, d]</c>.</summary>
+    public ICompiledQuery CompileJacobian() => Tensor.CompileJacobian();
+
+    /// <summary>The compiled Hessian of every output, shape <c>[m, d, d]</c>.</summary>
+    public ICompiledQuery CompileHessian() => Tensor.CompileHessian();
+
+    /// <summary>The compiled Hessian-vector product of every output, shape <c>[m, d]</c>; inputs are <c>x</c> then <c>v</c>.</summary>
+    public ICompiledQuery CompileHessianVectorProduct() => Tensor.CompileHessianVectorProduct();
+
+    /// <summary>The compiled Hessian-vector product of output <paramref name="outputIndex"/>, shape <c>[d]</c>.</summary>
+    public ICompiledQuery CompileHessianVectorProduct(int outputIndex) => Tensor.CompileHessianVectorProduct(outputIndex);
+
+    /// <summary>The compiled second-order Jacobian, shape <c>[m, d]</c>.</summary>
+    public ICompiledQuery CompileSecondOrderJacobian() => Tensor.CompileSecondOrderJacobian();
+
+    /// <summary>The compiled Laplacian, shape <c>[m]</c>.</summary>
+    public ICompiledQuery CompileLaplacian() => Tensor.CompileLaplacian();
 
     /// <summary>The graph inputs in declared order, with their place in the function's input vector.</summary>
     public IReadOnlyList<OnnxPort> Inputs { get; }
@@ -59,11 +96,11 @@ public sealed class OnnxModel
     /// <summary>Number of nodes in the ONNX graph.</summary>
     public int OnnxNodeCount { get; }
 
-    /// <summary>Number of tape nodes recorded (after hash-consing and local rewrites, before dead-node removal).</summary>
+    /// <summary>Number of tensor-graph nodes recorded (after folding, fusion and hash-consing, before dead-node removal).</summary>
     public int RecordedNodeCount { get; }
 
-    /// <summary>Number of tape nodes the function keeps (after dead-node removal).</summary>
-    public int OptimizedNodeCount => Function.Graph.Count;
+    /// <summary>Number of tensor-graph nodes the outputs depend on.</summary>
+    public int OptimizedNodeCount => Tensor.NodeCount;
 
     /// <summary>The version of the default ONNX operator set the model imports (0 if it names none).</summary>
     public long Opset { get; }
@@ -118,16 +155,16 @@ public sealed class OnnxModel
         sb.Append(Name).Append(": ONNX IR ").Append(IrVersion).Append(", opset ").Append(Opset);
         if (Producer.Length > 0) sb.Append(", written by ").Append(Producer);
         sb.AppendLine();
-        AppendPorts(sb, "inputs", "x", Inputs, Function.InputLength);
-        AppendPorts(sb, "outputs", "y", Outputs, Function.OutputLength);
+        AppendPorts(sb, "inputs", "x", Inputs, InputLength);
+        AppendPorts(sb, "outputs", "y", Outputs, OutputLength);
         sb.Append("operators: ").AppendJoin(", ", OperatorCounts.Select(kv => $"{kv.Key} x{kv.Value}")).AppendLine();
         sb.Append("nodes: ").Append(OnnxNodeCount).Append(" ONNX nodes -> ").Append(RecordedNodeCount)
-            .Append(" tape nodes recorded -> ").Append(OptimizedNodeCount).AppendLine(" after dead-node removal");
+            .Append(" tensor nodes recorded -> ").Append(OptimizedNodeCount).AppendLine(" after dead-node removal");
         return sb.ToString();
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name}: {Function.InputLength} inputs -> {Function.OutputLength} outputs, {OnnxNodeCount} ONNX nodes";
+    public override string ToString() => $"{Name}: {InputLength} inputs -> {OutputLength} outputs, {OnnxNodeCount} ONNX nodes";
 
     private static void AppendPorts(StringBuilder sb, string title, string vector, IReadOnlyList<OnnxPort> ports, int total)
     {

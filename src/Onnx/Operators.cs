@@ -1,3 +1,4 @@
+using TapeAD.Layers;
 using TapeAD.Tape;
 
 namespace TapeAD.Onnx;
@@ -14,24 +15,24 @@ internal static class Operators
 
     public static readonly IReadOnlyDictionary<string, OperatorRule> All = new SortedDictionary<string, OperatorRule>(StringComparer.Ordinal)
     {
-        ["Add"] = Binary((a, b) => a + b),
-        ["Sub"] = Binary((a, b) => a - b),
-        ["Mul"] = Binary((a, b) => a * b),
-        ["Div"] = Binary((a, b) => a / b),
+        ["Add"] = Binary(TensorOp.Add),
+        ["Sub"] = Binary(TensorOp.Sub),
+        ["Mul"] = Binary(TensorOp.Mul),
+        ["Div"] = Binary(TensorOp.Div),
         ["Pow"] = new(2, 2, [], Elementwise.Pow),
-        ["Neg"] = Unary(x => -x),
-        ["Exp"] = Unary(VarMath.Exp),
-        ["Log"] = Unary(VarMath.Log),
-        ["Sqrt"] = Unary(VarMath.Sqrt),
-        ["Sin"] = Unary(VarMath.Sin),
-        ["Cos"] = Unary(VarMath.Cos),
-        ["Tanh"] = Unary(VarMath.Tanh),
-        ["Sigmoid"] = Unary(VarMath.Sigmoid),
-        ["Softplus"] = Unary(VarMath.Softplus),
-        ["Erf"] = Unary(VarMath.Erf),
-        ["Relu"] = Unary(VarMath.Relu),
-        ["LeakyRelu"] = new(1, 1, ["alpha"], n => Elementwise.Map(n.Input(0), x => VarMath.LeakyRelu(x, n.Float("alpha", 0.01f)))),
-        ["Elu"] = new(1, 1, ["alpha"], n => Elementwise.Map(n.Input(0), x => VarMath.Elu(x, n.Float("alpha", 1.0)))),
+        ["Neg"] = Unary("neg", x => -x),
+        ["Exp"] = Unary("exp", VarMath.Exp),
+        ["Log"] = Unary("log", VarMath.Log),
+        ["Sqrt"] = Unary("sqrt", VarMath.Sqrt),
+        ["Sin"] = Unary("sin", VarMath.Sin),
+        ["Cos"] = Unary("cos", VarMath.Cos),
+        ["Tanh"] = Unary("tanh", VarMath.Tanh),
+        ["Sigmoid"] = Unary("sigmoid", VarMath.Sigmoid),
+        ["Softplus"] = Unary("softplus", VarMath.Softplus),
+        ["Erf"] = Unary("erf", VarMath.Erf),
+        ["Relu"] = Unary("relu", VarMath.Relu),
+        ["LeakyRelu"] = new(1, 1, ["alpha"], n => Parametrised(n, "leaky_relu", n.Float("alpha", 0.01f), (x, a) => VarMath.LeakyRelu(x, a))),
+        ["Elu"] = new(1, 1, ["alpha"], n => Parametrised(n, "elu", n.Float("alpha", 1.0), (x, a) => VarMath.Elu(x, a))),
         ["Selu"] = new(1, 1, ["alpha", "gamma"], Elementwise.Selu),
         ["Gelu"] = new(1, 1, ["approximate"], Elementwise.Gelu),
         ["Identity"] = new(1, 1, [], n => n.Input(0)),
@@ -45,9 +46,16 @@ internal static class Operators
         ["Constant"] = new(0, 0, ConstantAttributes, Constant),
     };
 
-    private static OperatorRule Unary(Func<Var, Var> f) => new(1, 1, [], n => Elementwise.Map(n.Input(0), f));
+    private static OperatorRule Unary(string key, Func<Var, Var> f)
+    {
+        var map = new ElementMap(key, f);
+        return new(1, 1, [], n => Elementwise.Map(n, n.Input(0), map));
+    }
 
-    private static OperatorRule Binary(Func<Var, Var, Var> f) => new(2, 2, [], n => Elementwise.Broadcast(n, n.Input(0), n.Input(1), f));
+    private static Tensor Parametrised(NodeContext n, string name, double parameter, Func<Var, double, Var> f) =>
+        Elementwise.Map(n, n.Input(0), new ElementMap($"{name}({Elementwise.R(parameter)})", x => f(x, parameter)));
+
+    private static OperatorRule Binary(TensorOp op) => new(2, 2, [], n => Elementwise.Broadcast(n, n.Input(0), n.Input(1), op));
 
     /// <summary>A Constant node: exactly one of its value attributes.</summary>
     private static Tensor Constant(NodeContext node)
@@ -63,6 +71,6 @@ internal static class Operators
             "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, v => (double)v)),
             _ => ((int[] Shape, double[] Values))([a.Ints.Count], Array.ConvertAll(node.Ints(a.Name)!, v => (double)v)),
         };
-        return new Tensor(shape, Array.ConvertAll(values, node.Constant));
+        return Tensor.Constant(shape, values);
     }
 }

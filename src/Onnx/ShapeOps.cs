@@ -14,7 +14,7 @@ internal static class ShapeOps
         if (axis < 0) axis += x.Rank;
         if (axis < 0 || axis > x.Rank)
             throw node.Invalid($"axis {node.Int("axis", 1)} is out of range for rank {x.Rank}");
-        return x.Reshaped([(int)Tensor.SizeOf(x.Shape.Take(axis)), (int)Tensor.SizeOf(x.Shape.Skip(axis))]);
+        return x.Reshaped([checked((int)Tensor.SizeOf(x.Shape.Take(axis))), checked((int)Tensor.SizeOf(x.Shape.Skip(axis)))]);
     }
 
     public static Tensor Reshape(NodeContext node)
@@ -41,8 +41,8 @@ internal static class ShapeOps
                 shape[d] = (int)r;
         }
         long known = Tensor.SizeOf(shape);
-        if (inferred >= 0 && known > 0 && x.Data.Length % known == 0) shape[inferred] = (int)(x.Data.Length / known);
-        if (Tensor.SizeOf(shape) != x.Data.Length)
+        if (inferred >= 0 && known > 0 && x.Size % known == 0) shape[inferred] = (int)(x.Size / known);
+        if (Tensor.SizeOf(shape) != x.Size)
             throw node.Invalid($"cannot reshape {Tensor.Format(x.Shape)} to [{string.Join(", ", requested)}]");
         return x.Reshaped(shape);
     }
@@ -60,7 +60,7 @@ internal static class ShapeOps
     public static Tensor Unsqueeze(NodeContext node)
     {
         var x = node.Input(0);
-        int rank = x.Rank + (node.OptionalInput(1)?.Data.Length ?? node.Ints("axes")?.Length ?? 0);
+        int rank = x.Rank + ((int?)node.OptionalInput(1)?.Size ?? node.Ints("axes")?.Length ?? 0);
         var axes = Axes(node, rank) ?? throw node.Invalid("the axes are missing (an attribute before opset 13, an input from it on)");
         var shape = new int[rank];
         int next = 0;
@@ -78,16 +78,28 @@ internal static class ShapeOps
             if (p.Rank != first.Rank || Enumerable.Range(0, first.Rank).Any(d => d != axis && p.Shape[d] != first.Shape[d]))
                 throw node.Invalid($"cannot concatenate shapes {string.Join(" and ", parts.Select(q => Tensor.Format(q.Shape)))} on axis {axis}");
         var shape = (int[])first.Shape.Clone();
-        shape[axis] = parts.Sum(p => p.Shape[axis]);
-        int outer = (int)Tensor.SizeOf(first.Shape.Take(axis)), inner = (int)Tensor.SizeOf(first.Shape.Skip(axis + 1));
-        var data = new List<TapeAD.Tape.Var>(parts.Sum(p => p.Data.Length));
+        shape[axis] = checked(parts.Sum(p => p.Shape[axis]));
+        int outer = checked((int)Tensor.SizeOf(first.Shape.Take(axis))), inner = checked((int)Tensor.SizeOf(first.Shape.Skip(axis + 1)));
+        long size = Tensor.SizeOf(shape);
+        if (size > Array.MaxLength) throw node.Unsupported($"the concatenation {Tensor.Format(shape)} is too large");
+        // Element order: for each outer index, each part's block in turn.
+        var order = new List<(int Part, int Index)>((int)size);
         for (int o = 0; o < outer; o++)
-            foreach (var p in parts)
+            for (int k = 0; k < parts.Length; k++)
             {
-                int block = p.Shape[axis] * inner;
-                data.AddRange(p.Data.AsSpan(o * block, block));
+                int block = parts[k].Shape[axis] * inner;
+                for (int e = 0; e < block; e++) order.Add((k, o * block + e));
             }
-        return new Tensor(shape, data.ToArray());
+        if (parts.All(p => p.IsConstant)) return Tensor.Constant(shape, [.. order.Select(e => parts[e.Part].Values![e.Index])]);
+        var present = Enumerable.Range(0, parts.Length).Where(k => parts[k].Size > 0).ToArray();
+        var start = new int[parts.Length];
+        for (int k = 0, at = 0; k < parts.Length; k++)
+        {
+            start[k] = at;
+            if (parts[k].Size > 0) at += (int)parts[k].Size;
+        }
+        int joined = node.Graph.Concat([.. present.Select(k => node.NodeOf(parts[k]))]);
+        return node.Result(shape, node.Graph.Take(joined, [.. order.Select(e => start[e.Part] + e.Index)]));
     }
 
     /// <summary>The distinct axes from the second operand (opset 13 on) or the <c>axes</c> attribute

@@ -1,41 +1,49 @@
-using TapeAD.Tape;
+using TapeAD.Layers;
 
 namespace TapeAD.Onnx;
 
 /// <summary>
-/// An ONNX value during import: a shape and its elements in row-major order, each a node of the
-/// graph being recorded. Constants are constant nodes, so arithmetic on them folds on insert.
+/// An ONNX value during import: a shape and either its constant elements (weights, shapes, folded
+/// subgraphs) or the tensor-graph node that computes its elements, row-major, from the inputs.
 /// </summary>
 internal sealed class Tensor
 {
-    public Tensor(int[] shape, Var[] data)
+    private Tensor(int[] shape, double[]? values, int node)
     {
-        if (SizeOf(shape) != data.Length)
-            throw new InvalidOperationException($"Shape [{string.Join(", ", shape)}] does not hold {data.Length} elements.");
         Shape = shape;
-        Data = data;
+        Values = values;
+        Node = node;
     }
+
+    /// <summary>A constant tensor.</summary>
+    public static Tensor Constant(int[] shape, double[] values)
+    {
+        if (SizeOf(shape) != values.Length)
+            throw new InvalidOperationException($"Shape {Format(shape)} does not hold {values.Length} elements.");
+        return new(shape, values, -1);
+    }
+
+    /// <summary>A tensor computed by node <paramref name="node"/> of the graph being recorded (as wide as the shape holds).</summary>
+    public static Tensor Computed(int[] shape, int node) => new(shape, null, node);
 
     public int[] Shape { get; }
 
-    public Var[] Data { get; }
+    /// <summary>The elements of a constant; null for a computed tensor.</summary>
+    public double[]? Values { get; }
+
+    /// <summary>The node of a computed tensor; -1 for a constant.</summary>
+    public int Node { get; }
+
+    public bool IsConstant => Values != null;
 
     public int Rank => Shape.Length;
 
-    public Tensor Reshaped(int[] shape) => new(shape, Data);
+    public long Size => SizeOf(Shape);
 
-    /// <summary>The values of a tensor whose elements are all constants, or null when one is not.</summary>
-    public double[]? ConstantValues()
-    {
-        var values = new double[Data.Length];
-        for (int i = 0; i < Data.Length; i++)
-        {
-            var graph = Data[i].Graph;
-            if (graph.OpOf(Data[i].Node) != Op.Constant) return null;
-            values[i] = graph.ConstantOf(Data[i].Node);
-        }
-        return values;
-    }
+    public Tensor Reshaped(int[] shape) => new(shape, Values, Node);
+
+    /// <summary>The elements' node in <paramref name="graph"/>: the computing node, or a constant node.</summary>
+    public int NodeIn(TensorGraph graph) => IsConstant ? graph.Constant(Values) : Node;
 
     public static long SizeOf(IEnumerable<int> shape)
     {
