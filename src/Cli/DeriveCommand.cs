@@ -20,7 +20,7 @@ public static class DeriveCommand
         if (queryName != "hvp" && vectorsPath != null) throw new UsageException($"--vectors applies to hvp, not to {queryName}");
 
         var model = ModelSource.Load(modelSpec);
-        int d = model.Function.InputLength;
+        int d = model.InputLength;
         // Every line is read and checked before any work, so a bad line costs nothing and writes nothing.
         var inputs = Csv.ReadRows(inputsPath, d);
         var vectors = vectorsPath == null ? null : Csv.ReadRows(vectorsPath, d);

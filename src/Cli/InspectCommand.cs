@@ -4,29 +4,33 @@ using TapeAD.Compiler;
 
 namespace TapeAD.Cli;
 
-/// <summary><c>tapead inspect FILE</c>: what a model is, and what each derivative query costs to prepare.</summary>
+/// <summary><c>tapead inspect FILE</c>: what a model is, its tensor graph, and how each derivative query runs.</summary>
 public static class InspectCommand
 {
-    /// <summary>Prints the model's description, then per query the size of its scalar graph, how
-    /// the compiled query runs (one method, several, interpreted, or layer level) and the time to prepare it.</summary>
+    /// <summary>Prints the model's description and tensor graph, then per query the level and mode the cost model
+    /// chooses, the rows it propagates, the scalar graph's size where that level is chosen, and the time to prepare it.</summary>
     public static int Run(string spec, Options options, TextWriter o)
     {
         options.RejectUnknown("inspect");
         var model = ModelSource.Load(spec);
         o.WriteLine(model.Description);
+        o.WriteLine(model.Tensor.DescribeGraph());
         o.WriteLine();
-        o.WriteLine($"{"query",-10} {"shape",-14} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
+        o.WriteLine($"{"query",-10} {"shape",-14} {"level",-13} {"mode",-19} {"rows fwd+back",13} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
         foreach (string name in Query.Names)
         {
+            var choice = Query.Choose(model, name, null);
             var clock = Stopwatch.StartNew();
             var compiled = Query.Compile(model, name, null);
             clock.Stop();
-            // A layer-level query never builds the scalar graph: that is the point of it.
-            (string nodes, string level) = compiled is CompiledFunction c
+            // A tensor-level query never builds the scalar graph: that is the point of it.
+            (string nodes, string backend) = compiled is CompiledFunction c
                 ? (c.Source.Graph.Count.ToString(CultureInfo.InvariantCulture), c.Backend.ToString())
-                : ("-", "layer level");
+                : ("-", "tensor executor");
             string shape = "[" + string.Join(", ", compiled.Shape) + "]";
-            o.WriteLine($"{name,-10} {shape,-14} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {level,-12}");
+            string level = choice.ScalarGraph ? "scalar graph" : "tensor level";
+            string rows = $"{choice.ForwardRows}+{choice.ReverseRows}";
+            o.WriteLine($"{name,-10} {shape,-14} {level,-13} {choice.Mode,-19} {rows,13} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {backend,-12}");
         }
         return CommandLine.Ok;
     }

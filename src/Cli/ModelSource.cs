@@ -1,12 +1,21 @@
+using TapeAD.Layers;
 using TapeAD.Nn;
 using TapeAD.Onnx;
 using TapeAD.Tape;
 
 namespace TapeAD.Cli;
 
-/// <summary>A model named on the command line: its value function, and its layers when it is a chain
-/// (which lets queries run at the tensor level).</summary>
-public sealed record LoadedModel(TapeFunction Function, Chain? Chain, string Description);
+/// <summary>A model named on the command line, as a tensor graph (JSON chains and ONNX files alike), with a description for <c>inspect</c>.</summary>
+/// <param name="Tensor">The model.</param>
+/// <param name="Description">What the model is: its layers or its ONNX inputs, outputs and operators.</param>
+public sealed record LoadedModel(TensorFunction Tensor, string Description)
+{
+    /// <summary>Inputs a call takes.</summary>
+    public int InputLength => Tensor.InputLength;
+
+    /// <summary>The model as a scalar graph, expanded on first use (large for wide models: only the scalar-level queries need it).</summary>
+    public TapeFunction Function => Tensor.ToScalarFunction();
+}
 
 /// <summary>Resolves a <c>--model</c> argument: <c>builtin:NAME</c>, an ONNX file or a JSON model file.</summary>
 public static class ModelSource
@@ -22,7 +31,7 @@ public static class ModelSource
         if (spec.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             var onnx = OnnxModel.Load(spec);
-            return new LoadedModel(onnx.Function, null, onnx.Describe().TrimEnd());
+            return new LoadedModel(onnx.Tensor, onnx.Describe().TrimEnd());
         }
         return FromChain(spec, ModelFile.Load(spec));
     }
@@ -35,8 +44,6 @@ public static class ModelSource
             "layers:",
         };
         lines.AddRange(chain.Layers.Select((l, k) => $"  {k}: Dense({l.Inputs}, {l.Outputs}, {Activations.NameOf(l.Activation)})"));
-        var function = chain.ToFunction();
-        lines.Add($"nodes: {function.Graph.Count} tape nodes");
-        return new LoadedModel(function, chain, string.Join(Environment.NewLine, lines));
+        return new LoadedModel(chain.ToTensorFunction(), string.Join(Environment.NewLine, lines));
     }
 }

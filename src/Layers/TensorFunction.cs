@@ -277,7 +277,8 @@ public sealed class TensorFunction
     private void CheckOutput(int outputIndex)
     {
         if ((uint)outputIndex >= (uint)OutputLength)
-            throw new ArgumentOutOfRangeException(nameof(outputIndex), outputIndex, $"{Description} has {OutputLength} outputs (0..{OutputLength - 1}).");
+            throw new ArgumentOutOfRangeException(nameof(outputIndex), outputIndex,
+                $"{Description} has {OutputLength} outputs; expected an output index from 0 to {OutputLength - 1}.");
     }
 
     // The cost model's unit: a product's multiply-adds, an elementwise step's entries; copies are free.

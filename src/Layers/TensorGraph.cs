@@ -192,6 +192,9 @@ public sealed partial class TensorGraph
     {
         var (ya, fa) = AsMap(a);
         var (yb, fb) = AsMap(b);
+        // A bare operand with a constant (a bias add, a scale) stays a binary node: the executor folds
+        // a bias into the map that reads it, and a scale is one pass; fusing only pays beside a map.
+        if (fa == ElementMap.Identity && fb == null || fb == ElementMap.Identity && fa == null) return null;
         ElementMap? fused = null;
         int operand = -1;
         if (fa != null && fb != null && ya == yb) (operand, fused) = (ya, ElementMap.Combine(op, fa, fb));
