@@ -42,9 +42,9 @@ public class ReadmeExampleTests
     [Fact]
     public void HessianOfAnOnnxFile()
     {
-        var model = OnnxModel.Load(OnnxTestSupport.ModelPath("mlp_elu_f64.onnx"));
-        var hessian = model.Function.Hessian().Compile();
-        var h = hessian.Evaluate(new double[model.Function.InputLength]);
+        var model = OnnxModel.Load(OnnxTestSupport.ModelPath("mlp_elu_f64.onnx"));   // float32 weights are widened to double
+        var hessian = model.CompileHessian();                     // every output's Hessian, [m, d, d]
+        var h = hessian.Evaluate(new double[model.InputLength]);
         Assert.Equal(3 * 5 * 5, h.Length);
         Assert.Equal(model.Function.Hessian().Evaluate(new double[5]), h);
     }

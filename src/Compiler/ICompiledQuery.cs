@@ -23,6 +23,15 @@ public interface ICompiledQuery
     /// <exception cref="ArgumentException">When a span does not have <see cref="InputLength"/> or <see cref="OutputLength"/> elements.</exception>
     void Evaluate(ReadOnlySpan<double> x, Span<double> result);
 
+    /// <summary>Evaluates at <paramref name="x"/> into a new array (allocates it; use the span overload in hot loops).</summary>
+    /// <exception cref="ArgumentException">When <paramref name="x"/> does not have <see cref="InputLength"/> elements.</exception>
+    double[] Evaluate(ReadOnlySpan<double> x)
+    {
+        var result = new double[OutputLength];
+        Evaluate(x, result);
+        return result;
+    }
+
     /// <summary>
     /// Evaluates a batch on all cores: input row <c>b</c> is <c>inputs[b*InputLength ..]</c>, its
     /// result row <c>results[b*OutputLength ..]</c>. The rows are split into fixed blocks, so the
