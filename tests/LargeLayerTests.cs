@@ -59,4 +59,23 @@ public class LargeLayerTests
         l.Laplacian().EvaluateBatch(batch, results);
         Assert.Equal(l.Laplacian().Evaluate(batch.AsSpan(5, 1).ToArray())[0], results[5], 1e-13);
     }
+
+    [Fact]
+    public void The_gradient_and_one_outputs_hvp_of_a_1024_wide_network_prepare_in_little_memory()
+    {
+        var chain = Chain.Random("big", new Random(9), 1, (1024, Activation.Tanh), (1024, Activation.Tanh), (1, Activation.Identity));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var f = chain.ToTensorFunction();
+        var gradient = f.CompileGradient(0);
+        var hvp = f.CompileHessianVectorProduct(0);
+        var hessian = f.CompileHessian();
+        long prepared = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The scalar graph of this gradient has millions of nodes; the tensor level keeps the weights once per layout.
+        Assert.True(prepared < 100_000_000, $"preparing allocated {prepared / 1e6:F1} MB");
+        Assert.IsType<TensorQuery>(gradient);
+        Assert.IsType<TensorQuery>(hvp);
+        double g = gradient.Evaluate([0.3])[0];
+        Assert.Equal(f.Jacobian().Evaluate([0.3])[0], g, 1e-13);
+        Assert.Equal(-2 * hessian.Evaluate([0.3])[0], hvp.Evaluate([0.3, -2])[0], 1e-9);
+    }
 }
