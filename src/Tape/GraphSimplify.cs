@@ -16,7 +16,8 @@ public sealed partial class Graph
 
     /// <summary>
     /// Local rewrites applied on insert. Each is exact in IEEE arithmetic (up to the sign of a zero
-    /// result): <c>x*0</c> is not folded, because <c>Inf*0</c> is NaN.
+    /// result): <c>x*0</c> is not folded, because <c>Inf*0</c> is NaN, nor <c>select(c, x, x)</c> to
+    /// <c>x</c>, because a NaN condition makes it NaN.
     /// Returns the node to use instead, or -1 when the node must be created as asked.
     /// </summary>
     private int Simplify(Op op, int a, int b, int c, double k)
@@ -67,9 +68,6 @@ public sealed partial class Graph
                 if (k == 0) return One;
                 if (k == 2) return Mul(a, a);
                 if (k == -1) return Div(One, a);
-                break;
-            case Op.Select:
-                if (b == c) return b;
                 break;
         }
         return -1;
