@@ -88,20 +88,29 @@ public static class Forward
     internal static int Term(Graph g, int partial, int tangent)
     {
         if (partial < 0 || tangent < 0 || g.IsZero(partial)) return -1;
-        // An optimised graph holds k·select(c, 0, t) (constants moved out of selects): look through k.
+        // An optimised graph holds k·select(c, 0, t) (constants moved out of selects): look through a
+        // finite k as select(c, 0, p·(k·t)). Keeping k beside t, rather than forming p·t and scaling
+        // it afterwards, computes no value the literal product would not: p·t alone can overflow or
+        // underflow where p·(k·t) does not.
         if (g.OpOf(tangent) == Op.Mul)
         {
             int k = g.A(tangent), select = g.B(tangent);
             if (g.OpOf(k) != Op.Constant) (k, select) = (select, k);
-            if (g.OpOf(k) == Op.Constant && g.OpOf(select) == Op.Select) return g.Mul(k, Term(g, partial, select));
+            if (g.OpOf(k) == Op.Constant && double.IsFinite(g.ConstantOf(k)) && ZeroOnOneSide(g, select))
+                return InsideSelect(g, select, branch => g.Mul(partial, g.Mul(k, branch)));
         }
-        if (g.OpOf(tangent) == Op.Select)
-        {
-            int condition = g.A(tangent), ifTrue = g.B(tangent), ifFalse = g.C(tangent);
-            if (g.IsZero(ifTrue)) return g.Select(condition, ifTrue, g.Mul(partial, ifFalse));
-            if (g.IsZero(ifFalse)) return g.Select(condition, g.Mul(partial, ifTrue), ifFalse);
-        }
+        if (ZeroOnOneSide(g, tangent)) return InsideSelect(g, tangent, branch => g.Mul(partial, branch));
         return g.Mul(partial, tangent);
+    }
+
+    private static bool ZeroOnOneSide(Graph g, int node) =>
+        g.OpOf(node) == Op.Select && (g.IsZero(g.B(node)) || g.IsZero(g.C(node)));
+
+    // select(c, 0, t) → select(c, 0, f(t)) and select(c, t, 0) → select(c, f(t), 0).
+    private static int InsideSelect(Graph g, int select, Func<int, int> f)
+    {
+        int condition = g.A(select), ifTrue = g.B(select), ifFalse = g.C(select);
+        return g.IsZero(ifTrue) ? g.Select(condition, ifTrue, f(ifFalse)) : g.Select(condition, f(ifTrue), ifFalse);
     }
 
     internal static int Sum(Graph g, int x, int y) => x < 0 ? y : y < 0 ? x : g.Add(x, y);

@@ -132,11 +132,21 @@ public sealed partial class Graph
 
     /// <summary>
     /// Like <see cref="Extract"/>, but rebuilds every live node through the simplifier with the
-    /// rewrites that reassociate constants enabled: <c>k₁(k₂x) → (k₁k₂)x</c>,
-    /// <c>-(kx) → (-k)x</c> and <c>select(c, kx, 0) → k·select(c, x, 0)</c>. These change the
-    /// rounding of a result by an ulp or so, never its accuracy, and shrink derivative graphs, where
-    /// weights multiply weights; a recorded function keeps its literal arithmetic.
+    /// rewrites that reassociate constants enabled: <c>x(ky) → k(xy)</c>, <c>k₁(k₂x) → (k₁k₂)x</c>,
+    /// <c>-(kx) → (-k)x</c> and <c>select(c, kx, 0) → k·select(c, x, 0)</c>. They shrink derivative
+    /// graphs, where weights multiply weights; a recorded function keeps its literal arithmetic.
     /// </summary>
+    /// <remarks>
+    /// The rule that keeps them safe: a constant <c>k</c> is moved out of a product only while the
+    /// remainder <c>xy</c>, which is the literal value divided by <c>k</c>, stays within a factor
+    /// <c>2^</c><see cref="MaxSeparation"/> of a value the literal graph computes. Each such move
+    /// charges <c>|log₂ k|</c> against that budget, and moves nested inside it add up, so a chain of
+    /// weights is folded in segments rather than into one constant that overflows while the rest
+    /// underflows. Constants fold only into a normal product (no overflow, no underflow); the select
+    /// rule needs a finite <c>k</c>, the sign rules are exact. So an optimised graph overflows or
+    /// underflows only where the literal arithmetic itself comes within <c>2^64</c> of doing so, and
+    /// elsewhere it differs from it by rounding alone: a product rounds as often as before.
+    /// </remarks>
     public Graph Optimize(int[] outputs) => Copy(outputs, new Graph { _reassociate = true });
 
     private Graph Copy(int[] outputs, Graph result)

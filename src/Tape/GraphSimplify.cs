@@ -3,8 +3,21 @@ namespace TapeAD.Tape;
 public sealed partial class Graph
 {
     /// <summary>
+    /// How far, in binary orders of magnitude, a value computed by an optimised graph may be from
+    /// the values the literal graph computes: <see cref="Optimize"/> keeps every intermediate within
+    /// a factor <c>2^64</c> of a literal value, so it can overflow or underflow only where the
+    /// literal arithmetic comes within <c>2^64</c> of doing so itself.
+    /// </summary>
+    public const double MaxSeparation = 64;
+
+    // The separation (|log2| of the factor) between the node being built and the literal value it
+    // stands for: 0 for each node Optimize copies, more for the remainder a pulled-out constant leaves.
+    private double _separation;
+
+    /// <summary>
     /// Local rewrites applied on insert. Each is exact in IEEE arithmetic (up to the sign of a zero
-    /// result): <c>x*0</c> is not folded, because <c>Inf*0</c> is NaN.
+    /// result): <c>x*0</c> is not folded, because <c>Inf*0</c> is NaN, nor <c>select(c, x, x)</c> to
+    /// <c>x</c>, because a NaN condition makes it NaN.
     /// Returns the node to use instead, or -1 when the node must be created as asked.
     /// </summary>
     private int Simplify(Op op, int a, int b, int c, double k)
@@ -56,9 +69,6 @@ public sealed partial class Graph
                 if (k == 2) return Mul(a, a);
                 if (k == -1) return Div(One, a);
                 break;
-            case Op.Select:
-                if (b == c) return b;
-                break;
         }
         return -1;
     }
@@ -73,13 +83,17 @@ public sealed partial class Graph
                 if (_op[b] == Op.Constant) (a, b) = (b, a);
                 if (_op[a] != Op.Constant)
                 {
-                    // x·(k·y) → k·(x·y): constants move outward, where they meet and fold.
-                    if (_op[b] == Op.Mul && ConstantOperand(b, out int kb, out int yb)) return Mul(kb, Mul(a, yb));
-                    if (_op[a] == Op.Mul && ConstantOperand(a, out int ka, out int ya)) return Mul(ka, Mul(ya, b));
+                    // x·(k·y) → k·(x·y): constants move outward, where they meet and fold. x·y is the
+                    // value divided by k, so the pull spends |log2 k| of the separation budget.
+                    if (_op[b] == Op.Mul && ConstantOperand(b, out int kb, out int yb) && CanSeparate(kb))
+                        return Mul(kb, Scaled(kb, Op.Mul, a, yb));
+                    if (_op[a] == Op.Mul && ConstantOperand(a, out int ka, out int ya) && CanSeparate(ka))
+                        return Mul(ka, Scaled(ka, Op.Mul, ya, b));
                     break;
                 }
-                // k₁·(k₂·x) → (k₁k₂)·x and k·(-x) → (-k)·x
-                if (_op[b] == Op.Mul && ConstantOperand(b, out int k2, out int x))
+                // k₁·(k₂·x) → (k₁k₂)·x while the product is a normal number (no overflow, no
+                // underflow, one rounding); and k·(-x) → (-k)·x, exact.
+                if (_op[b] == Op.Mul && ConstantOperand(b, out int k2, out int x) && double.IsNormal(_k[a] * _k[k2]))
                     return Mul(Constant(_k[a] * _k[k2]), x);
                 if (_op[b] == Op.Neg) return Mul(Constant(-_k[a]), _a[b]);
                 break;
@@ -92,10 +106,11 @@ public sealed partial class Graph
             {
                 // select(c, k·x, 0) → k·select(c, x, 0): the select no longer depends on k, so
                 // one select serves every direction that scales the same branch.
+                // Exact for a finite k (Inf·0 would be NaN where the branch is discarded).
                 if (IsZero(c) && ScaledByFiniteConstant(b, out int kb, out int xb))
-                    return Mul(kb, Select(a, xb, c));
+                    return Mul(kb, Scaled(kb, Op.Select, a, xb, c));
                 if (IsZero(b) && ScaledByFiniteConstant(c, out int kc, out int xc))
-                    return Mul(kc, Select(a, b, xc));
+                    return Mul(kc, Scaled(kc, Op.Select, a, b, xc));
                 // select(c, 0, k) → k·select(c, 0, 1): the indicator is shared by every k.
                 if (IsZero(b) && IsScalableConstant(c)) return Mul(c, Select(a, b, One));
                 if (IsZero(c) && IsScalableConstant(b)) return Mul(b, Select(a, One, c));
@@ -103,6 +118,26 @@ public sealed partial class Graph
             }
         }
         return -1;
+    }
+
+    /// <summary>Whether dividing the node being built by the constant <paramref name="k"/> keeps it
+    /// within <see cref="MaxSeparation"/> of a literal value; false for 0, subnormal, infinite and NaN k.</summary>
+    private bool CanSeparate(int k) => _separation + Math.Abs(Math.Log2(Math.Abs(_k[k]))) <= MaxSeparation;
+
+    /// <summary>Builds the node whose value is the one being built divided by the constant <paramref name="k"/>,
+    /// charging the separation that adds to it.</summary>
+    private int Scaled(int k, Op op, int a, int b, int c = -1)
+    {
+        double outer = _separation;
+        _separation = outer + Math.Abs(Math.Log2(Math.Abs(_k[k])));
+        try
+        {
+            return Apply(op, a, b, c);
+        }
+        finally
+        {
+            _separation = outer;
+        }
     }
 
     private bool ConstantOperand(int mul, out int constant, out int other)

@@ -93,7 +93,7 @@ public sealed partial class TapeFunction
     /// takes <c>2d</c> inputs: the point <c>x</c> followed by the vector <c>v</c>.
     /// </summary>
     public TapeFunction HessianVectorProduct(SecondOrderMode mode = SecondOrderMode.Auto) =>
-        Hvp(Enumerable.Range(0, OutputLength).ToArray(), mode, [.. _shape, InputLength], $"hvp ({mode}) of {Description}");
+        Hvp(Enumerable.Range(0, OutputLength).ToArray(), mode, [.. _shape, InputLength], $"of {Description}");
 
     /// <summary>
     /// Hessian-vector product of output <paramref name="outputIndex"/>: shape <c>[d]</c>. Inputs are <c>x</c> then <c>v</c>.
@@ -101,7 +101,7 @@ public sealed partial class TapeFunction
     public TapeFunction HessianVectorProduct(int outputIndex, SecondOrderMode mode = SecondOrderMode.Auto)
     {
         CheckOutputIndex(outputIndex);
-        return Hvp([outputIndex], mode, [InputLength], $"hvp ({mode}) of output {outputIndex} of {Description}");
+        return Hvp([outputIndex], mode, [InputLength], $"of output {outputIndex} of {Description}");
     }
 
     /// <summary>
@@ -135,7 +135,8 @@ public sealed partial class TapeFunction
         return Result(g, sum, d, [.. _shape], $"laplacian of {Description}");
     }
 
-    private TapeFunction Hvp(int[] selected, SecondOrderMode mode, int[] shape, string description)
+    // The description names the mode actually used, so Auto is resolved before it is written.
+    private TapeFunction Hvp(int[] selected, SecondOrderMode mode, int[] shape, string subject)
     {
         int d = InputLength;
         if (mode == SecondOrderMode.Auto) mode = CostModel.ScalarHessianVectorProduct();
@@ -182,7 +183,7 @@ public sealed partial class TapeFunction
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown second-order mode.");
         }
-        return Result(g, r, 2 * d, shape, description);
+        return Result(g, r, 2 * d, shape, $"hvp ({mode}) {subject}");
     }
 
     /// <summary>∂²y_i/∂x_j² for every i: two forward passes along e_j.</summary>
