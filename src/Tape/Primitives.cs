@@ -297,14 +297,16 @@ public static class Primitives
     /// <summary>The error function, accurate to about 1 ulp (<see cref="ErrorFunction"/>).</summary>
     public static double Erf(double a) => ErrorFunction.Erf(a);
 
-    // d/da a^b = b a^(b-1), but 0 where b = 0 (a^0 is constant; 0 · 0^-1 would be NaN at a = 0).
-    // d/db a^b = a^b log a, but 0 where a = 0 and b >= 0 (0^b is constant there; 0 · log 0 = NaN).
-    // These are PyTorch's pow_backward_self and pow_backward_exponent.
+    // d/da a^b = b a^(b-1), but 0 where a = b = 0 (0 · 0^-1 would be NaN); elsewhere the formula is
+    // already 0 at b = 0, and keeping it there keeps its b-derivative, so the mixed second
+    // derivatives agree in either order. d/db a^b = a^b log a, but 0 where a = 0 and b >= 0 (0^b is
+    // constant there; 0 · log 0 = NaN). The values are PyTorch's pow_backward_self and pow_backward_exponent.
     private static (int A, int B) PowPartials(Graph g, int n)
     {
         int a = g.A(n), b = g.B(n), zero = g.Constant(0);
         int power = g.OpOf(b) == Op.Constant ? g.PowConst(a, g.ConstantOf(b) - 1) : g.Apply(Op.Pow, a, g.Sub(b, g.One));
-        int da = g.Select(g.Greater(g.Unary(Op.Abs, b), zero), g.Mul(b, power), zero);
+        int byPower = g.Mul(b, power);
+        int da = g.Select(g.Greater(g.Unary(Op.Abs, a), zero), byPower, g.Select(g.Greater(g.Unary(Op.Abs, b), zero), byPower, zero));
         int byLog = g.Mul(n, g.Unary(Op.Log, a));
         int db = g.Select(g.Greater(g.Unary(Op.Abs, a), zero), byLog, g.Select(g.Greater(zero, b), byLog, zero));
         return (da, db);
