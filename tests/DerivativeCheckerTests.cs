@@ -37,6 +37,16 @@ public class DerivativeCheckerTests
     }
 
     [Fact]
+    public void Finite_differences_across_abs_and_sign_at_zero_are_skipped_not_failed()
+    {
+        var f = TapeFunction.Record(2, x => Abs(x[0]) * x[1] + Sign(x[0]) * x[1] * x[1]);
+        var report = DerivativeChecker.Check(f, [0.0, 0.7]);
+        Assert.True(report.Passed, report.ToString());
+        Assert.True(report.Skipped > 0, "the direction x0 crosses abs's kink");
+        Assert.Equal(0, DerivativeChecker.Check(f, [0.4, 0.7]).Skipped);
+    }
+
+    [Fact]
     public void Second_differences_that_leave_the_domain_are_skipped_not_compared()
     {
         // Steps of 3e-3 from 0.999999 pass atanh's pole at 1, where the Jacobian's formula 1/(1 - x²)

@@ -158,6 +158,18 @@ public class PrimitiveTableTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllOps))]
+    public void Kinks_are_declared_exactly_where_the_derivative_jumps(Op op)
+    {
+        bool jumps = op is Op.Greater or Op.Abs or Op.Sign;
+        Assert.Equal(jumps, Primitives.HasKink(op));
+        // OneNode(Select) selects on a comparison, so its function has that comparison's kink.
+        var gaps = new Kinks(OneNode(op)).At([0.25, -0.5]).Gaps;
+        Assert.Equal(jumps || op == Op.Select ? 1 : 0, gaps.Length);
+        if (gaps.Length == 1) Assert.Equal(op is Op.Greater or Op.Select ? 0.75 : 0.25, gaps[0]);
+    }
+
     [Fact]
     public void The_derivative_checker_handles_erf_as_onnx_gelu_writes_it()
     {
