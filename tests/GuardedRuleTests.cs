@@ -146,11 +146,11 @@ public class GuardedRuleTests
         var chain = new Chain("wide-in", [new Dense(inputs, outputs, Activation.Identity, weights, bias)]);
         var x = Enumerable.Range(0, inputs).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
 
-        var jacobian = chain.ToLayerFunction().Jacobian(FirstOrderMode.Forward).Evaluate(x);
+        var jacobian = chain.ToTensorFunction().Jacobian(FirstOrderMode.Forward).Evaluate(x);
         Assert.Equal(weights, jacobian);
 
         // The value sums 300 products over both panels: the second must add to the first, not replace it.
-        var value = chain.ToLayerFunction().Value().Evaluate(x);
+        var value = chain.ToTensorFunction().Value().Evaluate(x);
         for (int i = 0; i < outputs; i++)
         {
             double exact = bias[i];
