@@ -39,6 +39,7 @@ public sealed class Case : IDisposable
     {
         switch (Query)
         {
+            case Query.Value: Hand.Value(x, r); break;
             case Query.Jacobian: Hand.Jacobian(x, r); break;
             case Query.Hessian: Hand.Hessian(x, r); break;
             case Query.SecondOrderJacobian: Hand.SecondOrderJacobian(x, r); break;
