@@ -13,7 +13,8 @@ public static class SmallBatchReport
         var models = args.Where(a => a is "seed" or "small-deep").ToList();
         if (models.Count == 0) models = ["seed", "small-deep"];
         Torch.TorchPeer.SetThreads(1);
-        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}; " +
+            $"Vector512 hardware-accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
         Console.WriteLine("| case | hand batch | TapeAD batch | TapeAD loop | hand per call | TorchSharp batched | TapeAD batch ÷ hand batch | largest difference |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var model in models)
