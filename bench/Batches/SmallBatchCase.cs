@@ -52,25 +52,12 @@ public sealed class SmallBatchCase : IDisposable
 
     public void RunHandLoop()
     {
-        for (int s = 0; s < Size; s++) RunHand(Xs[s], Results.AsSpan(s * OutputLength, OutputLength));
+        for (int s = 0; s < Size; s++) Hand.Run(Query, Xs[s], Results.AsSpan(s * OutputLength, OutputLength));
     }
 
     public void RunHandBatch() => HandBatch.Run(Size, Flat, Results);
 
     public void RunTorch() => Torch.Run(Query, Size, Flat, Results);
-
-    private void RunHand(ReadOnlySpan<double> x, Span<double> r)
-    {
-        switch (Query)
-        {
-            case Query.Value: Hand.Value(x, r); break;
-            case Query.Jacobian: Hand.Jacobian(x, r); break;
-            case Query.Hessian: Hand.Hessian(x, r); break;
-            case Query.SecondOrderJacobian: Hand.SecondOrderJacobian(x, r); break;
-            case Query.Laplacian: Hand.Laplacian(x, r); break;
-            case Query.Hvp: Hand.Hvp(x, r); break;
-        }
-    }
 
     /// <summary>Runs TapeAD's batch, then every other path, each compared with it on all inputs
     /// (<see cref="Agreement.Tight"/>). Returns the largest relative difference per path.</summary>

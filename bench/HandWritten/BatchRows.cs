@@ -12,6 +12,8 @@ public enum RowKind { Data, Unit, Zero }
 /// </summary>
 public sealed class BatchRows
 {
+    private readonly int _d;
+
     public BatchRows(Query query, int d)
     {
         Query = query;
@@ -31,8 +33,6 @@ public sealed class BatchRows
         Count = FirstSecond + second;
         _d = d;
     }
-
-    private readonly int _d;
 
     public Query Query { get; }
 
