@@ -21,8 +21,8 @@ namespace TapeAD.Bench.HandWritten;
 /// second-order Jacobian and the HVP's mixed terms, one summed row for the Laplacian). In the first layer
 /// the tangent rows are the identity, so their products are weight columns (broadcast) and the
 /// second-order products are zero: neither is multiplied out.</para>
-/// <para>On machines without AVX-512 .NET runs <see cref="Vector512{T}"/> as two <see cref="Vector256{T}"/>
-/// halves. The kernels are marked <see cref="MethodImplOptions.AggressiveOptimization"/> (jitted fully
+/// <para>Without AVX-512 the layer product has its own <see cref="Vector256{T}"/> kernel (16 registers), and
+/// the activations run as <see cref="Vector512{T}"/> that .NET splits into two <see cref="Vector256{T}"/> halves. The kernels are marked <see cref="MethodImplOptions.AggressiveOptimization"/> (jitted fully
 /// optimised at once, as TapeAD's compiled delegates are), so short timing runs see the same code as long ones.
 /// Not thread-safe: the scratch planes belong to the instance (one instance per thread).</para>
 /// </remarks>
@@ -97,7 +97,8 @@ public sealed class BatchNet
                 var (kind, direction) = li == 0 ? _rows.InputKind(r) : (RowKind.Data, 0);
                 switch (kind)
                 {
-                    case RowKind.Data: Product(l, r); break;
+                    case RowKind.Data when Vector512.IsHardwareAccelerated: Product(l, r); break;
+                    case RowKind.Data: Product256(l, r); break;
                     case RowKind.Unit: Column(l, r, direction); break;
                     default: _next.AsSpan(r * l.Out * Block, l.Out * Block).Clear(); break;
                 }
@@ -184,6 +185,48 @@ public sealed class BatchNet
                 a7 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, o + 56), a7);
             }
             Store(ref u, (nuint)((r * l.Out + i) * Block), a0, a1, a2, a3, a4, a5, a6, a7);
+        }
+    }
+
+    /// <summary><see cref="Product"/> for machines without AVX-512 (16 registers of 4 doubles): two units
+    /// and 16 inputs per pass, 8 accumulators, so each load feeds two FMAs without spilling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Product256(BatchLayer l, int r)
+    {
+        ref double x = ref MemoryMarshal.GetArrayDataReference(_cur);
+        ref double u = ref MemoryMarshal.GetArrayDataReference(_next);
+        ref double w = ref MemoryMarshal.GetArrayDataReference(l.W);
+        nuint xr = (nuint)(r * l.In * Block);
+        for (int i = 0; i < l.Out; i += 2)
+        {
+            bool pair = i + 1 < l.Out;
+            ref double wa = ref Unsafe.Add(ref w, i * l.In);
+            ref double wb = ref Unsafe.Add(ref w, (pair ? i + 1 : i) * l.In);
+            var initA = r == 0 ? Vector256.Create(l.B[i]) : Vector256<double>.Zero;
+            var initB = r == 0 && pair ? Vector256.Create(l.B[i + 1]) : Vector256<double>.Zero;
+            for (int c = 0; c < Block; c += 16)
+            {
+                Vector256<double> a0 = initA, a1 = initA, a2 = initA, a3 = initA, b0 = initB, b1 = initB, b2 = initB, b3 = initB;
+                for (int k = 0; k < l.In; k++)
+                {
+                    var ka = Vector256.Create(Unsafe.Add(ref wa, k));
+                    var kb = Vector256.Create(Unsafe.Add(ref wb, k));
+                    nuint o = xr + (nuint)(k * Block + c);
+                    var v = Vector256.LoadUnsafe(ref x, o);
+                    a0 = Vector256.FusedMultiplyAdd(ka, v, a0); b0 = Vector256.FusedMultiplyAdd(kb, v, b0);
+                    v = Vector256.LoadUnsafe(ref x, o + 4);
+                    a1 = Vector256.FusedMultiplyAdd(ka, v, a1); b1 = Vector256.FusedMultiplyAdd(kb, v, b1);
+                    v = Vector256.LoadUnsafe(ref x, o + 8);
+                    a2 = Vector256.FusedMultiplyAdd(ka, v, a2); b2 = Vector256.FusedMultiplyAdd(kb, v, b2);
+                    v = Vector256.LoadUnsafe(ref x, o + 12);
+                    a3 = Vector256.FusedMultiplyAdd(ka, v, a3); b3 = Vector256.FusedMultiplyAdd(kb, v, b3);
+                }
+                nuint ta = (nuint)((r * l.Out + i) * Block + c);
+                a0.StoreUnsafe(ref u, ta); a1.StoreUnsafe(ref u, ta + 4); a2.StoreUnsafe(ref u, ta + 8); a3.StoreUnsafe(ref u, ta + 12);
+                if (!pair) continue;
+                nuint tb = ta + Block;
+                b0.StoreUnsafe(ref u, tb); b1.StoreUnsafe(ref u, tb + 4); b2.StoreUnsafe(ref u, tb + 8); b3.StoreUnsafe(ref u, tb + 12);
+            }
         }
     }
 
