@@ -41,7 +41,7 @@ public static class Cases
     public static readonly HashSet<string> Compiled =
     [
         .. new[] { "seed", "small-deep" }.SelectMany(m => Enum.GetValues<Query>().Select(q => $"{m}/{q}")),
-        "pinn/Jacobian", "pinn/Hvp",
+        "pinn/Value", "pinn/Jacobian", "pinn/Hvp", "wide/Value",
     ];
 
     public static IEnumerable<string> All() =>

@@ -1,11 +1,12 @@
 using TapeAD.Compiler;
+using TapeAD.Layers;
 using TapeAD.Nn;
 using TapeAD.Tape;
 
 namespace TapeAD.Bench;
 
-/// <summary>The derivative queries the bench compares.</summary>
-public enum Query { Jacobian, Hessian, SecondOrderJacobian, Laplacian, Hvp }
+/// <summary>The queries the bench compares: the value and the derivative queries.</summary>
+public enum Query { Value, Jacobian, Hessian, SecondOrderJacobian, Laplacian, Hvp }
 
 /// <summary>
 /// The benchmark models. They are the built-in seeded models (<see cref="BuiltinModels"/>) written out
@@ -24,6 +25,7 @@ public static class Models
     /// <summary>The query as a tape function of the recorded model.</summary>
     public static TapeFunction Build(TapeFunction f, Query q) => q switch
     {
+        Query.Value => f,
         Query.Jacobian => f.Jacobian(),
         Query.Hessian => f.Hessian(),
         Query.SecondOrderJacobian => f.SecondOrderJacobian(),
@@ -34,6 +36,19 @@ public static class Models
 
     /// <summary>Record + differentiate + compile, as a user would.</summary>
     public static CompiledFunction Prepare(Chain model, Query q) => Build(model.ToFunction(), q).Compile();
+
+    /// <summary>The one-line compiled query of a chain (<see cref="ChainCompilation"/>: the scalar graph for
+    /// small networks, the tensor level for large ones), as a user calls it.</summary>
+    public static ICompiledQuery CompileOneLine(Chain model, Query q) => q switch
+    {
+        Query.Value => model.CompileValue(),
+        Query.Jacobian => model.CompileJacobian(),
+        Query.Hessian => model.CompileHessian(),
+        Query.SecondOrderJacobian => model.CompileSecondOrderJacobian(),
+        Query.Laplacian => model.CompileLaplacian(),
+        Query.Hvp => model.CompileHessianVectorProduct(),
+        _ => throw new ArgumentOutOfRangeException(nameof(q)),
+    };
 
     /// <summary>Length of a call's input: x, or x then v for the Hessian-vector product.</summary>
     public static int InputLength(Chain model, Query q) => q == Query.Hvp ? 2 * model.InputLength : model.InputLength;
@@ -46,7 +61,7 @@ public static class Models
         {
             Query.Jacobian or Query.SecondOrderJacobian or Query.Hvp => m * d,
             Query.Hessian => m * d * d,
-            Query.Laplacian => m,
+            Query.Laplacian or Query.Value => m,
             _ => throw new ArgumentOutOfRangeException(nameof(q)),
         };
     }

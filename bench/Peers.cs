@@ -35,17 +35,7 @@ public sealed class Case : IDisposable
         return new Case(parts[0], Enum.Parse<Query>(parts[1]));
     }
 
-    public void RunHand(ReadOnlySpan<double> x, Span<double> r)
-    {
-        switch (Query)
-        {
-            case Query.Jacobian: Hand.Jacobian(x, r); break;
-            case Query.Hessian: Hand.Hessian(x, r); break;
-            case Query.SecondOrderJacobian: Hand.SecondOrderJacobian(x, r); break;
-            case Query.Laplacian: Hand.Laplacian(x, r); break;
-            case Query.Hvp: Hand.Hvp(x, r); break;
-        }
-    }
+    public void RunHand(ReadOnlySpan<double> x, Span<double> r) => Hand.Run(Query, x, r);
 
     /// <summary>Checks each peer against TapeAD on <paramref name="xs"/>; throws on a mismatch.
     /// Returns the largest relative differences (hand, torch).</summary>

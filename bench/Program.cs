@@ -15,6 +15,10 @@ public static class Program
             return CheckReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "prepare")
             return PrepareReport.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "small-batch")
+            return Batches.SmallBatchReport.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "onnx")
+            return Onnx.OnnxReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "scale")
             return Scale.ScaleReport.Run(args[1..]);
         // --cases seed,pinn: only these models' cases (our option, removed before BenchmarkDotNet sees the arguments).

@@ -61,6 +61,21 @@ public sealed partial class HandNet
     public int InputLength => _d;
     public int OutputLength => _m;
 
+    /// <summary>Query <paramref name="q"/> at one input (x, or x then v for the HVP).</summary>
+    public void Run(Query q, ReadOnlySpan<double> x, Span<double> r)
+    {
+        switch (q)
+        {
+            case Query.Value: Value(x, r); break;
+            case Query.Jacobian: Jacobian(x, r); break;
+            case Query.Hessian: Hessian(x, r); break;
+            case Query.SecondOrderJacobian: SecondOrderJacobian(x, r); break;
+            case Query.Laplacian: Laplacian(x, r); break;
+            case Query.Hvp: Hvp(x, r); break;
+            default: throw new ArgumentOutOfRangeException(nameof(q));
+        }
+    }
+
     /// <summary>Dot product with Vector256 lanes and two accumulators (what a careful engineer would
     /// write for the inner products of a layer; the tape's generated code is scalar).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,7 +11,7 @@ public static class ScaleCases
     /// <summary>pinn, wide and seed (the scalar-graph batch path) × every query; <c>--cases</c> narrows by model.</summary>
     public static IEnumerable<string> All() =>
         new[] { "pinn", "wide", "seed" }.Where(m => Cases.ModelFilter == null || Cases.ModelFilter.Contains(m))
-            .SelectMany(m => Enum.GetValues<ScaleQuery>().Select(q => $"{m}/{q}"));
+            .SelectMany(m => Enum.GetValues<Query>().Select(q => $"{m}/{q}"));
 
     private static ScaleCase? _last;
 
@@ -21,7 +21,7 @@ public static class ScaleCases
         if (_last != null && $"{_last.ModelName}/{_last.Query}" == id) return _last;
         _last?.Dispose();
         var parts = id.Split('/');
-        _last = new ScaleCase(parts[0], Enum.Parse<ScaleQuery>(parts[1]));
+        _last = new ScaleCase(parts[0], Enum.Parse<Query>(parts[1]));
         _last.Verify();
         return _last;
     }
@@ -52,10 +52,7 @@ public class ScaleBatch
     public void TapeAD() => _c.RunTapeAD(Threads);
 
     [Benchmark(OperationsPerInvoke = ScaleCase.Size)]
-    public void TorchSharp()
-    {
-        if (_c.TorchQuery != null) _c.RunTorch();
-    }
+    public void TorchSharp() => _c.RunTorch();
 }
 
 /// <summary>The hand-written batched forward Laplacian (TensorPrimitives, 1 thread) next to TapeAD's on 1 thread.</summary>

@@ -6,9 +6,6 @@ using TapeAD.Nn;
 
 namespace TapeAD.Bench.Scale;
 
-/// <summary>The queries of the scale benchmarks: the bench's five plus the value.</summary>
-public enum ScaleQuery { Value, Jacobian, Hessian, SecondOrderJacobian, Laplacian, Hvp }
-
 /// <summary>
 /// One scale case: a model (pinn, wide, or seed for the scalar-graph batch path) and a query, compiled the one-line way
 /// (<see cref="ChainCompilation"/>, which picks the tensor level for pinn and wide, the scalar graph for seed), with a batch of
@@ -19,29 +16,20 @@ public sealed class ScaleCase : IDisposable
 {
     public const int Size = 1024;
 
-    public ScaleCase(string model, ScaleQuery query)
+    public ScaleCase(string model, Query query)
     {
         ModelName = model;
         Query = query;
         Model = Models.Load(model);
-        TapeAD = query switch
-        {
-            ScaleQuery.Value => Model.CompileValue(),
-            ScaleQuery.Jacobian => Model.CompileJacobian(),
-            ScaleQuery.Hessian => Model.CompileHessian(),
-            ScaleQuery.SecondOrderJacobian => Model.CompileSecondOrderJacobian(),
-            ScaleQuery.Laplacian => Model.CompileLaplacian(),
-            ScaleQuery.Hvp => Model.CompileHessianVectorProduct(),
-            _ => throw new ArgumentOutOfRangeException(nameof(query)),
-        };
-        Inputs = Models.Inputs(Model, TorchQuery ?? Bench.Query.Jacobian, Size).SelectMany(x => x).ToArray();
+        TapeAD = Models.CompileOneLine(Model, query);
+        Inputs = Models.Inputs(Model, query, Size).SelectMany(x => x).ToArray();
         Results = new double[Size * TapeAD.OutputLength];
         PeerResults = new double[Size * TapeAD.OutputLength];
-        if (query == ScaleQuery.Laplacian && BatchedLaplacian.Supports(Model)) Hand = new BatchedLaplacian(Model, Size);
+        if (query == Query.Laplacian && BatchedLaplacian.Supports(Model)) Hand = new BatchedLaplacian(Model, Size);
     }
 
     public string ModelName { get; }
-    public ScaleQuery Query { get; }
+    public Query Query { get; }
     public Chain Model { get; }
     public ICompiledQuery TapeAD { get; }
     public BatchedLaplacian? Hand { get; }
@@ -51,17 +39,6 @@ public sealed class ScaleCase : IDisposable
     private TorchPeer? _torch;
     public TorchPeer Torch => _torch ??= new TorchPeer(Model);
 
-    /// <summary>The bench's query for TorchSharp; null for the value, which TorchPeer does not run.</summary>
-    public Query? TorchQuery => Query switch
-    {
-        ScaleQuery.Value => null,
-        ScaleQuery.Jacobian => Bench.Query.Jacobian,
-        ScaleQuery.Hessian => Bench.Query.Hessian,
-        ScaleQuery.SecondOrderJacobian => Bench.Query.SecondOrderJacobian,
-        ScaleQuery.Laplacian => Bench.Query.Laplacian,
-        _ => Bench.Query.Hvp,
-    };
-
     /// <summary>Multiply-adds of layer products per input: the rows the tensor level propagates times the
     /// weights (forward Laplacian (d + 2)·Σ in·out, second-order Jacobian (2d + 1)·Σ in·out); 0 when
     /// the scalar graph was chosen (seed), which has no layer products to count.</summary>
@@ -69,7 +46,7 @@ public sealed class ScaleCase : IDisposable
 
     public void RunTapeAD(int threads) => TapeAD.EvaluateBatch(Inputs, Results, threads);
 
-    public void RunTorch() => Torch.Run(TorchQuery!.Value, Size, Inputs, PeerResults);
+    public void RunTorch() => Torch.Run(Query, Size, Inputs, PeerResults);
 
     public void RunHand() => Hand!.Run(Size, Inputs, PeerResults);
 
@@ -80,11 +57,8 @@ public sealed class ScaleCase : IDisposable
     {
         RunTapeAD(1);
         double torch = 0, hand = 0;
-        if (TorchQuery != null)
-        {
-            RunTorch();
-            torch = Compare("TorchSharp (batched)");
-        }
+        RunTorch();
+        torch = Compare("TorchSharp (batched)");
         if (Hand != null)
         {
             RunHand();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TapeAD.Bench.Torch;
 
 namespace TapeAD.Bench.Scale;
@@ -23,7 +22,7 @@ public static class ScaleReport
         TorchPeer.SetThreads(1);
         var ceiling = new TorchMatmulCeiling();
         ceiling.Setup();
-        double matmul = TorchMatmulCeiling.Flops / Fastest(ceiling.Matmul, budget) / 1e3;
+        double matmul = TorchMatmulCeiling.Flops / Timing.Fastest(ceiling.Matmul, budget) / 1e3;
         ceiling.Cleanup();
         Console.WriteLine($"TorchSharp matmul 1024×64 · 64×64 float64, 1 thread: {matmul:F1} GFLOP/s (the ceiling)");
         Console.WriteLine();
@@ -31,55 +30,31 @@ public static class ScaleReport
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var model in models)
         {
-            foreach (var q in Enum.GetValues<ScaleQuery>())
+            foreach (var q in Enum.GetValues<Query>())
             {
                 using var c = new ScaleCase(model, q);
                 var (torchDiff, handDiff) = c.Verify();
-                double one = Fastest(() => c.RunTapeAD(1), budget) / ScaleCase.Size;
-                double two = Fastest(() => c.RunTapeAD(2), budget) / ScaleCase.Size;
+                double one = Timing.Fastest(() => c.RunTapeAD(1), budget) / ScaleCase.Size;
+                double two = Timing.Fastest(() => c.RunTapeAD(2), budget) / ScaleCase.Size;
                 double gflops = 2.0 * c.MultiplyAdds / one / 1e3;
                 string flops = c.MultiplyAdds > 0 ? $"{gflops:F1} | {100 * gflops / matmul:F0} %" : "— | —";
-                string torch1 = "—", torch2 = "—", ratio = "—", hand = "—", handRatio = "—";
-                if (c.TorchQuery != null)
-                {
-                    TorchPeer.SetThreads(1);
-                    double t1 = Fastest(c.RunTorch, budget) / ScaleCase.Size;
-                    TorchPeer.SetThreads(2);
-                    double t2 = Fastest(c.RunTorch, budget) / ScaleCase.Size;
-                    TorchPeer.SetThreads(1);
-                    (torch1, torch2, ratio) = (Us(t1), Us(t2), $"{t1 / one:F1}×");
-                }
+                string hand = "—", handRatio = "—";
+                TorchPeer.SetThreads(1);
+                double t1 = Timing.Fastest(c.RunTorch, budget) / ScaleCase.Size;
+                TorchPeer.SetThreads(2);
+                double t2 = Timing.Fastest(c.RunTorch, budget) / ScaleCase.Size;
+                TorchPeer.SetThreads(1);
+                var (torch1, torch2, ratio) = (Timing.Us(t1), Timing.Us(t2), $"{t1 / one:F1}×");
                 if (c.Hand != null)
                 {
-                    double h = Fastest(c.RunHand, budget) / ScaleCase.Size;
-                    (hand, handRatio) = (Us(h), $"{h / one:F1}×");
+                    double h = Timing.Fastest(c.RunHand, budget) / ScaleCase.Size;
+                    (hand, handRatio) = (Timing.Us(h), $"{h / one:F1}×");
                 }
-                Console.WriteLine($"| {model}/{q} | {Us(one)} | {flops} | {Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
+                Console.WriteLine($"| {model}/{q} | {Timing.Us(one)} | {flops} | {Timing.Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
             }
         }
         Console.WriteLine();
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
-    }
-
-    private static string Us(double us) => us >= 100 ? $"{us:F0} µs" : us >= 10 ? $"{us:F1} µs" : us >= 1 ? $"{us:F2} µs" : $"{us * 1000:F0} ns";
-
-    /// <summary>Fastest of repeated calls in µs, after a warm-up long enough for tiered compilation;
-    /// at least 3 timed calls, more while the budget lasts.</summary>
-    private static double Fastest(Action run, double budgetMs)
-    {
-        var clock = Stopwatch.StartNew();
-        do run(); while (clock.Elapsed.TotalMilliseconds < budgetMs / 2);
-        double best = double.MaxValue;
-        int calls = 0;
-        clock.Restart();
-        while (calls < 3 || clock.Elapsed.TotalMilliseconds < budgetMs)
-        {
-            long start = Stopwatch.GetTimestamp();
-            run();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-            calls++;
-        }
-        return best;
     }
 }

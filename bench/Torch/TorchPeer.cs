@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace TapeAD.Bench.Torch;
 
 /// <summary>
-/// The TorchSharp peer: the same network as float64 tensors, derivatives by autograd as a TorchSharp
+/// The TorchSharp peer: the same network as float64 tensors (a chain of dense layers, or an ONNX graph
+/// replayed by <see cref="OnnxForward"/>), derivatives by autograd as a TorchSharp
 /// user would write them — <c>torch.autograd.grad</c>, with <c>create_graph: true</c> for the
 /// second derivatives. Inputs are a batch <c>[B, d]</c>; the samples are independent, so summing an
 /// output over the batch before differentiating gives every sample's derivative in one pass. A single
@@ -14,19 +15,33 @@ namespace TapeAD.Bench.Torch;
 /// </summary>
 public sealed class TorchPeer : IDisposable
 {
-    private readonly (Tensor W, Tensor B, Activation Act)[] _layers;
+    private readonly Func<Tensor, Tensor> _forward;
+    private readonly Tensor[] _parameters;
     private readonly int _d, _m;
 
     static TorchPeer() => NativePatch.EnsureTorchSharpLoads();
 
+    /// <summary>The peer of a chain of dense layers: <c>linear</c> and the activation per layer.</summary>
     public TorchPeer(Chain model)
     {
-        _layers = model.Layers.Select(l => (
-            tensor(l.Weights.ToArray(), [l.Outputs, l.Inputs], ScalarType.Float64),
-            tensor(l.Bias.ToArray(), [l.Outputs], ScalarType.Float64),
+        var layers = model.Layers.Select(l => (
+            W: tensor(l.Weights.ToArray(), [l.Outputs, l.Inputs], ScalarType.Float64),
+            B: tensor(l.Bias.ToArray(), [l.Outputs], ScalarType.Float64),
             l.Activation)).ToArray();
+        _parameters = [.. layers.SelectMany(l => new[] { l.W, l.B })];
+        _forward = x => Forward(layers, x);
         _d = model.InputLength;
         _m = model.OutputLength;
+    }
+
+    /// <summary>The peer of any network given as a batched forward function <c>[B, d] → [B, m]</c>
+    /// over <paramref name="parameters"/> (which the peer disposes).</summary>
+    public TorchPeer(Func<Tensor, Tensor> forward, int inputs, int outputs, Tensor[] parameters)
+    {
+        _forward = forward;
+        _parameters = parameters;
+        _d = inputs;
+        _m = outputs;
     }
 
     /// <summary>Sets libtorch's intra-op threads (1 for per-call latency).</summary>
@@ -34,9 +49,9 @@ public sealed class TorchPeer : IDisposable
 
     public static int Threads => get_num_threads();
 
-    private Tensor Forward(Tensor x)
+    private static Tensor Forward((Tensor W, Tensor B, Activation Act)[] layers, Tensor x)
     {
-        foreach (var (w, b, act) in _layers)
+        foreach (var (w, b, act) in layers)
         {
             x = nn.functional.linear(x, w, b);
             x = act switch
@@ -69,11 +84,14 @@ public sealed class TorchPeer : IDisposable
             x = xv[.., ..d].contiguous().requires_grad_(true);
             v = xv[.., d..];
         }
-        else x = tensor(xs.ToArray(), [batch, d], ScalarType.Float64).requires_grad_(true);
-        var y = Forward(x);
+        else x = tensor(xs.ToArray(), [batch, d], ScalarType.Float64).requires_grad_(q != Query.Value); // the value needs no autograd graph
+        var y = _forward(x);
         Tensor result;
         switch (q)
         {
+            case Query.Value:
+                result = y; // [B, m]
+                break;
             case Query.Jacobian:
                 // One backward pass per output: row i of every sample's Jacobian.
                 result = stack(Enumerable.Range(0, m).Select(i => Grad(y[.., i].sum(), x, false)).ToArray(), 1); // [B, m, d]
@@ -124,6 +142,6 @@ public sealed class TorchPeer : IDisposable
 
     public void Dispose()
     {
-        foreach (var (w, b, _) in _layers) { w.Dispose(); b.Dispose(); }
+        foreach (var p in _parameters) p.Dispose();
     }
 }
