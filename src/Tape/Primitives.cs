@@ -108,33 +108,33 @@ public static class Primitives
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Pow(double a, double k) => Math.Pow(a, k);
 
+    /// <summary><c>e^a</c> (<see cref="Elementwise.Exp(double)"/>: the SIMD batches give the same bits).</summary>
+    public static double Exp(double a) => Elementwise.Exp(a);
+
+    /// <summary>The natural logarithm (<see cref="Elementwise.Log(double)"/>).</summary>
+    public static double Log(double a) => Elementwise.Log(a);
+
+    /// <summary><c>tanh(a)</c> (<see cref="Elementwise.Tanh(double)"/>).</summary>
+    public static double Tanh(double a) => Elementwise.Tanh(a);
+
+    /// <summary><c>sin(a)</c> (<see cref="Elementwise.Sin(double)"/>).</summary>
+    public static double Sin(double a) => Elementwise.Sin(a);
+
+    /// <summary><c>cos(a)</c> (<see cref="Elementwise.Cos(double)"/>).</summary>
+    public static double Cos(double a) => Elementwise.Cos(a);
+
     /// <summary>The logistic function, without overflow: for negative <paramref name="a"/> it is
     /// <c>e/(1+e)</c> with <c>e = exp(a)</c>, which keeps the tiny (even subnormal) results that
     /// <c>1/(1+exp(-a))</c> would lose to <c>exp(-a) = Inf</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sigmoid(double a)
-    {
-        if (a < 0)
-        {
-            double e = Math.Exp(a);
-            return e / (1.0 + e);
-        }
-        return 1.0 / (1.0 + Math.Exp(-a));
-    }
+    public static double Sigmoid(double a) => Elementwise.Sigmoid(a);
 
     /// <summary><c>log(1 + exp(a))</c> without overflow for large <paramref name="a"/>
     /// and without losing the tiny result for very negative <paramref name="a"/>.</summary>
-    public static double Softplus(double a) => a > 0 ? a + Log1P(Math.Exp(-a)) : Log1P(Math.Exp(a));
+    public static double Softplus(double a) => Elementwise.Softplus(a);
 
     /// <summary><c>log(1 + x)</c>, accurate for tiny x (the rounding of <c>1 + x</c> is corrected).</summary>
-    public static double Log1P(double x)
-    {
-        double u = 1.0 + x;
-        if (u == 1.0) return x;
-        double d = u - 1.0;
-        // log(u) * x / (u - 1) cancels the rounding error of forming u; only valid while u is finite.
-        return double.IsInfinity(u) ? Math.Log(u) : Math.Log(u) * (x / d);
-    }
+    public static double Log1P(double x) => Elementwise.Log1P(x);
 
     /// <summary>1 if <c>a &gt; b</c>, 0 if <c>a &lt;= b</c>, NaN if either is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,8 +146,8 @@ public static class Primitives
     public static double Select(double condition, double ifTrue, double ifFalse) =>
         condition > 0 ? ifTrue : condition == 0 ? ifFalse : double.NaN;
 
-    /// <summary>The error function, accurate to about 1 ulp (<see cref="ErrorFunction"/>).</summary>
-    public static double Erf(double a) => ErrorFunction.Erf(a);
+    /// <summary>The error function, below 1 ulp (<see cref="Elementwise.Erf(double)"/>).</summary>
+    public static double Erf(double a) => Elementwise.Erf(a);
 
     private static MethodInfo? Resolve(Entry e)
     {
