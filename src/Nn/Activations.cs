@@ -72,13 +72,13 @@ public static class Activations
         Activation.Relu => Primitives.Select(Primitives.Greater(x, 0.0), x, 0.0),
         Activation.LeakyRelu => Primitives.Select(Primitives.Greater(x, 0.0), x, LeakySlope * x),
         // VarMath records alpha * (exp(x) - 1); the tape drops the multiplication by 1, exactly.
-        Activation.Elu => Primitives.Select(Primitives.Greater(x, 0.0), x, EluAlpha * (Math.Exp(x) - 1.0)),
-        Activation.Tanh => Math.Tanh(x),
+        Activation.Elu => Primitives.Select(Primitives.Greater(x, 0.0), x, EluAlpha * (Primitives.Exp(x) - 1.0)),
+        Activation.Tanh => Primitives.Tanh(x),
         Activation.Sigmoid => Primitives.Sigmoid(x),
         Activation.Softplus => Primitives.Softplus(x),
-        Activation.Gelu => 0.5 * x * (1.0 + Math.Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x)))),
+        Activation.Gelu => 0.5 * x * (1.0 + Primitives.Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x)))),
         Activation.Silu => x * Primitives.Sigmoid(x),
-        Activation.Sin => Math.Sin(x),
+        Activation.Sin => Primitives.Sin(x),
         _ => throw Undefined(activation),
     };
 
