@@ -9,8 +9,16 @@ internal static class MethodCompiler
 {
     public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
     {
+        var (methods, scratchLength, usedSystemCompiler) = CompileMethods(plan, ScalarEmission.Instance, description, options);
+        return (new MethodKernel(methods, scratchLength), usedSystemCompiler);
+    }
+
+    /// <summary>The graph's methods for <paramref name="lanes"/>, and the doubles of scratch they pass values through.</summary>
+    public static (GraphMethod[] Methods, int ScratchLength, bool UsedSystemCompiler) CompileMethods(
+        UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options)
+    {
         var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
-        var emitter = new MethodEmitter(plan, methodOf, methodCount, options.MaxInlineDepth);
+        var emitter = new MethodEmitter(plan, lanes, methodOf, methodCount, options.MaxInlineDepth);
         var methods = new GraphMethod[methodCount];
         bool usedSystemCompiler = false;
         int start = 0;
@@ -30,6 +38,6 @@ internal static class MethodCompiler
             methods[m] = compiled;
             start = end;
         }
-        return (new MethodKernel(methods, emitter.ScratchLength), usedSystemCompiler);
+        return (methods, emitter.ScratchLength, usedSystemCompiler);
     }
 }
