@@ -15,15 +15,15 @@ internal static class ActivationKernels
     {
         var a = T.Abs(x);
         var two = T.Of(2.0);
-        // Below 1: t / (t + 2) with t = hi + lo, the sum t + 2 and the quotient both carried to
+        // t = hi + lo; below 1, t / (t + 2) with the sum t + 2 and the quotient carried to
         // double-double, so that only the last addition rounds.
-        var (hi, lo) = ExpKernels.Expm1Split<T, M>(T.Select(T.Less(a, T.Of(1.0)), a + a, T.Of(0.0)));
+        var (hi, lo) = ExpKernels.Expm1Split<T, M>(T.Select(T.Less(T.Of(TanhOne), a), T.Of(2.0 * TanhOne), a + a));
         var d = hi + two;
         var b = d - hi;
         var e = ((hi - (d - b)) + (two - b)) + lo;
         var q = hi / d;
         var small = q + ((T.Fma(-q, d, hi) + lo) - q * e) / d;
-        var large = T.Of(1.0) - two / (ExpKernels.Expm1<T, M>(a + a) + two);
+        var large = T.Of(1.0) - two / d;
         var z = T.Select(T.Less(a, T.Of(1.0)), small, large);
         z = T.Select(T.Less(T.Of(TanhOne), a), T.Of(1.0), z);
         z = T.Select(T.Less(a, T.Of(TanhTiny)), a, z);

@@ -55,8 +55,9 @@ internal static class ExpKernels
         return T.Select(T.Less(T.Abs(x), T.Of(5.551115123125783e-17)), x, result);
     }
 
-    /// <summary>e^x - 1 as an unevaluated sum hi + lo for 0 ≤ x &lt; 2 (so k is 0 to 3 and every
-    /// step but the polynomial is exact), for tanh, which divides it and needs the extra bits.</summary>
+    /// <summary>e^x - 1 as an unevaluated sum hi + lo for 0 ≤ x ≤ 45, for tanh, which divides it and
+    /// needs the extra bits below x = 2 (k ≤ 3: every step but the polynomial is exact there; above,
+    /// 1 - 2^-k may round, which tanh's 1 - 2/(t + 2) does not feel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static (T Hi, T Lo) Expm1Split<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {
