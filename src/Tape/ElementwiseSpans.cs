@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using TapeAD.Tape.Kernels;
 
 namespace TapeAD.Tape;
 
@@ -150,4 +151,119 @@ public static partial class Elementwise
                 TOp.Vector(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         for (; i < x.Length; i++) Unsafe.Add(ref target, i) = TOp.Scalar(Unsafe.Add(ref source, i));
     }
+    /// <summary>tanh of every element with its first two derivatives, <c>1 - t²</c> and <c>-2t(1 - t²)</c>,
+    /// from one tanh per element; each value has <see cref="Tanh(double)"/>'s bits.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void TanhDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<TanhDerivativesOp>(x, value, first, second);
+
+    /// <summary>σ of every element with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>, from one exp per element.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void SigmoidDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<SigmoidDerivativesOp>(x, value, first, second);
+
+    /// <summary>softplus of every element with σ and <c>σ(1 - σ)</c>, from one exp(-|x|) per element.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void SoftplusDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<SoftplusDerivativesOp>(x, value, first, second);
+
+    private interface IMap3
+    {
+        static abstract (double, double, double) Scalar(double x);
+        static abstract (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x);
+        static abstract (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x);
+    }
+
+    private readonly struct TanhDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private readonly struct SigmoidDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private readonly struct SoftplusDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private static void Map3<TOp>(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) where TOp : struct, IMap3
+    {
+        if (value.Length != x.Length || first.Length != x.Length || second.Length != x.Length)
+            throw new ArgumentException($"Expected value, first and second spans as long as the input ({x.Length}), got {value.Length}, {first.Length} and {second.Length}.", nameof(value));
+        ref double source = ref MemoryMarshal.GetReference(x);
+        ref double v = ref MemoryMarshal.GetReference(value);
+        ref double d1 = ref MemoryMarshal.GetReference(first);
+        ref double d2 = ref MemoryMarshal.GetReference(second);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                var (a, b, c) = TOp.Vector(Vector512.LoadUnsafe(ref source, (nuint)i));
+                a.StoreUnsafe(ref v, (nuint)i);
+                b.StoreUnsafe(ref d1, (nuint)i);
+                c.StoreUnsafe(ref d2, (nuint)i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var (a, b, c) = TOp.Vector(Vector256.LoadUnsafe(ref source, (nuint)i));
+                a.StoreUnsafe(ref v, (nuint)i);
+                b.StoreUnsafe(ref d1, (nuint)i);
+                c.StoreUnsafe(ref d2, (nuint)i);
+            }
+        for (; i < x.Length; i++)
+            (Unsafe.Add(ref v, i), Unsafe.Add(ref d1, i), Unsafe.Add(ref d2, i)) = TOp.Scalar(Unsafe.Add(ref source, i));
+    }
+
 }
