@@ -15,7 +15,7 @@ namespace TapeAD.Tape;
 public static partial class Elementwise
 {
 
-    /// <summary>e^x; at most 1 ulp from the exact value.</summary>
+    /// <summary>e^x; within 1 ulp of glibc's exp (tested on random and edge inputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Exp(double x) => ExpKernels.Exp<ScalarLane, bool>(new(x)).Value;
 
@@ -27,7 +27,7 @@ public static partial class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Exp(Vector512<double> x) => ExpKernels.Exp<Lane512, Vector512<double>>(new(x)).Value;
 
-    /// <summary>e^x - 1, accurate near 0; at most 1 ulp from the exact value.</summary>
+    /// <summary>e^x - 1, accurate near 0; within 1 ulp of glibc's expm1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Expm1(double x) => ExpKernels.Expm1<ScalarLane, bool>(new(x)).Value;
 
@@ -39,7 +39,7 @@ public static partial class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Expm1(Vector512<double> x) => ExpKernels.Expm1<Lane512, Vector512<double>>(new(x)).Value;
 
-    /// <summary>The natural logarithm (log(±0) = -∞, negative x gives NaN); at most 1 ulp from the exact value.</summary>
+    /// <summary>The natural logarithm (log(±0) = -∞, negative x gives NaN); within 1 ulp of glibc's log.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Log(double x) => LogKernels.Log<ScalarLane, bool>(new(x)).Value;
 
@@ -51,7 +51,7 @@ public static partial class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Log(Vector512<double> x) => LogKernels.Log<Lane512, Vector512<double>>(new(x)).Value;
 
-    /// <summary>log(1 + x), accurate for tiny x; at most 2 ulp.</summary>
+    /// <summary>log(1 + x), accurate for tiny x; within 2 ulp of glibc's log1p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Log1P(double x) => LogKernels.Log1P<ScalarLane, bool>(new(x)).Value;
 
@@ -99,7 +99,7 @@ public static partial class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Softplus(Vector512<double> x) => ActivationKernels.Softplus<Lane512, Vector512<double>>(new(x)).Value;
 
-    /// <summary>The error function (fdlibm's approximations); below 1 ulp.</summary>
+    /// <summary>The error function (fdlibm's approximations); within 1 ulp of glibc's erf.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Erf(double x) => ErfKernel.Erf<ScalarLane, bool>(new(x)).Value;
 
@@ -111,7 +111,7 @@ public static partial class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Erf(Vector512<double> x) => ErfKernel.Erf<Lane512, Vector512<double>>(new(x)).Value;
 
-    /// <summary>sin x; at most 1 ulp. For |x| above 2^30 (or non-finite) the result is <see cref="Math.Sin"/>'s, in every form.</summary>
+    /// <summary>sin x; within 1 ulp of glibc's. For |x| above 2^30 (or non-finite) the result is <see cref="Math.Sin"/>'s, in every form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sin(double x) =>
         Math.Abs(x) <= TrigKernels.ReducedRange ? TrigKernels.Sin<ScalarLane, bool>(new(x)).Value : Math.Sin(x);
@@ -134,7 +134,7 @@ public static partial class Elementwise
         return reduced == Vector512<double>.AllBitsSet ? y : OutsideRange(x, y, reduced, Math.Sin);
     }
 
-    /// <summary>cos x; at most 1 ulp. For |x| above 2^30 (or non-finite) the result is <see cref="Math.Cos"/>'s, in every form.</summary>
+    /// <summary>cos x; within 1 ulp of glibc's. For |x| above 2^30 (or non-finite) the result is <see cref="Math.Cos"/>'s, in every form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Cos(double x) =>
         Math.Abs(x) <= TrigKernels.ReducedRange ? TrigKernels.Cos<ScalarLane, bool>(new(x)).Value : Math.Cos(x);

@@ -23,7 +23,7 @@ internal static class ExpKernels
         C6 = 0.001388888888888889, C7 = 0.0001984126984126984, C8 = 2.48015873015873e-05, C9 = 2.7557319223985893e-06,
         C10 = 2.755731922398589e-07, C11 = 2.505210838544172e-08, C12 = 2.08767569878681e-09, C13 = 1.6059043836821613e-10;
 
-    /// <summary>e^x; ≤ 1 ulp (measured against <see cref="Math.Exp"/>: ≤ 1 ulp apart).</summary>
+    /// <summary>e^x; within 1 ulp of <see cref="Math.Exp"/> (glibc).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {
