@@ -14,11 +14,11 @@ public sealed partial class CompiledFunction : ICompiledQuery
     private readonly Kernel _kernel;
     // The SIMD form for batches, compiled by the first batch call (most functions never see one);
     // null when the graph is interpreted.
-    private readonly Lazy<VectorKernel?>? _vector;
+    private readonly Lazy<IVectorKernel?>? _vector;
     private readonly int _inputLength;
     private readonly int _outputLength;
 
-    private CompiledFunction(TapeFunction source, Kernel kernel, Lazy<VectorKernel?>? vector, int nodeCount, bool usedSystemCompiler)
+    private CompiledFunction(TapeFunction source, Kernel kernel, Lazy<IVectorKernel?>? vector, int nodeCount, bool usedSystemCompiler)
     {
         Source = source;
         _kernel = kernel;
@@ -82,7 +82,7 @@ public sealed partial class CompiledFunction : ICompiledQuery
             return new CompiledFunction(function, new InterpretedKernel(plan), null, plan.LiveCount, false);
         var (kernel, usedSystemCompiler) = MethodCompiler.Compile(plan, function.Description, options);
         var lanes = options.BatchVectors;
-        var vector = new Lazy<VectorKernel?>(() => VectorKernel.Compile(plan, function.Description, options, lanes).Kernel);
+        var vector = new Lazy<IVectorKernel?>(() => VectorKernel.Compile(plan, function.Description, options, lanes));
         return new CompiledFunction(function, kernel, vector, plan.LiveCount, usedSystemCompiler);
     }
 

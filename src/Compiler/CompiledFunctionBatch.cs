@@ -49,27 +49,6 @@ public sealed partial class CompiledFunction : IBatchBlocks
                     new Span<double>(batch.Results + (long)r * _outputLength, _outputLength));
             return;
         }
-        int w = vector.Width;
-        int length = (_inputLength + _outputLength) * w + vector.ScratchLength;
-        Span<double> buffer = length <= ThreadScratch.StackLimit ? stackalloc double[length] : ThreadScratch.Get(length);
-        var x = buffer[..(_inputLength * w)];
-        var y = buffer.Slice(_inputLength * w, _outputLength * w);
-        var scratch = buffer[((_inputLength + _outputLength) * w)..];
-        for (int r = start; r < end; r += w)
-        {
-            int lanes = Math.Min(w, end - r);
-            if (lanes < w) x.Clear();
-            for (int l = 0; l < lanes; l++)
-            {
-                double* row = batch.Inputs + (long)(r + l) * _inputLength;
-                for (int j = 0; j < _inputLength; j++) x[j * w + l] = row[j];
-            }
-            vector.Run(x, y, scratch);
-            for (int l = 0; l < lanes; l++)
-            {
-                double* row = batch.Results + (long)(r + l) * _outputLength;
-                for (int i = 0; i < _outputLength; i++) row[i] = y[i * w + l];
-            }
-        }
+        vector.RunRows(batch, start, end, _inputLength, _outputLength);
     }
 }

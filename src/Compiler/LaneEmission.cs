@@ -14,38 +14,46 @@ internal interface ILaneEmission
     /// <summary>The type of a value: <c>double</c> or a vector of them.</summary>
     Type ValueType { get; }
 
-    /// <summary>Doubles one value takes in the input, result and scratch spans.</summary>
-    int Width { get; }
+    /// <summary>The compiled methods' delegate type, taking the three <see cref="Parameters"/>.</summary>
+    Type DelegateType { get; }
+
+    /// <summary>New parameters for a method: the inputs, the results, and the scratch values that
+    /// pass between the methods of one graph.</summary>
+    (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters();
 
     /// <summary>The constant <paramref name="value"/>.</summary>
     Expression Constant(double value);
 
-    /// <summary>Reads value <paramref name="index"/> of an input or scratch span.</summary>
-    Expression Read(ParameterExpression span, int index);
+    /// <summary>Reads value <paramref name="index"/> of the inputs or the scratch.</summary>
+    Expression Read(ParameterExpression values, int index);
 
-    /// <summary>Writes value <paramref name="index"/> of a result or scratch span.</summary>
-    Expression Write(ParameterExpression span, int index, Expression value);
+    /// <summary>Writes value <paramref name="index"/> of the results or the scratch.</summary>
+    Expression Write(ParameterExpression values, int index, Expression value);
 
     /// <summary>The primitive <paramref name="op"/> on its operands (<paramref name="k"/>: PowConst's exponent).</summary>
     Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k);
 }
 
-/// <summary>One value per call: the primitives' own value methods and plain span reads.</summary>
+/// <summary>One value per call: the primitives' own value methods and span reads through <see cref="SpanAccess"/>.</summary>
 internal sealed class ScalarEmission : ILaneEmission
 {
     public static ScalarEmission Instance { get; } = new();
 
     public Type ValueType => typeof(double);
 
-    public int Width => 1;
+    public Type DelegateType => typeof(GraphMethod);
+
+    public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters() =>
+        (Expression.Parameter(typeof(ReadOnlySpan<double>), "x"), Expression.Parameter(typeof(Span<double>), "result"),
+            Expression.Parameter(typeof(Span<double>), "scratch"));
 
     public Expression Constant(double value) => Expression.Constant(value);
 
-    public Expression Read(ParameterExpression span, int index) =>
-        Expression.Call(span.Type == typeof(ReadOnlySpan<double>) ? SpanAccess.ReadInput : SpanAccess.ReadScratch, span, Expression.Constant(index));
+    public Expression Read(ParameterExpression values, int index) =>
+        Expression.Call(values.Type == typeof(ReadOnlySpan<double>) ? SpanAccess.ReadInput : SpanAccess.ReadScratch, values, Expression.Constant(index));
 
-    public Expression Write(ParameterExpression span, int index, Expression value) =>
-        Expression.Call(SpanAccess.WriteMethod, span, Expression.Constant(index), value);
+    public Expression Write(ParameterExpression values, int index, Expression value) =>
+        Expression.Call(SpanAccess.WriteMethod, values, Expression.Constant(index), value);
 
     public Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k) => PrimitiveExpressions.Apply(op, operands, k);
 }

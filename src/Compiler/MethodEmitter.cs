@@ -34,9 +34,9 @@ internal sealed class MethodEmitter
     private readonly SlotPool _scratchCells = new();
     private readonly List<int>[] _scratchFreedAfter;
 
-    private readonly ParameterExpression _x = Expression.Parameter(typeof(ReadOnlySpan<double>), "x");
-    private readonly ParameterExpression _result = Expression.Parameter(typeof(Span<double>), "result");
-    private readonly ParameterExpression _scratch = Expression.Parameter(typeof(Span<double>), "scratch");
+    private readonly ParameterExpression _x;
+    private readonly ParameterExpression _result;
+    private readonly ParameterExpression _scratch;
 
     private readonly List<ParameterExpression> _locals = [];
     // Each input a method reads is loaded into a local once, at its first read, and kept to the
@@ -51,6 +51,7 @@ internal sealed class MethodEmitter
     {
         _plan = plan;
         _lanes = lanes;
+        (_x, _result, _scratch) = lanes.Parameters();
         _graph = plan.Graph;
         _methodOf = methodOf;
         _maxInlineDepth = maxInlineDepth;
@@ -65,12 +66,12 @@ internal sealed class MethodEmitter
         for (int m = 0; m < methodCount; m++) _scratchFreedAfter[m] = [];
     }
 
-    /// <summary>Doubles of the scratch span the emitted methods use (known once all are emitted).</summary>
-    public int ScratchLength => _scratchCells.Count * _lanes.Width;
+    /// <summary>Scratch values the emitted methods use (known once all are emitted).</summary>
+    public int ScratchLength => _scratchCells.Count;
 
     /// <summary>Emits method <paramref name="method"/>, holding nodes <paramref name="start"/> up to
     /// <paramref name="end"/> (exclusive). Methods must be emitted in order.</summary>
-    public Expression<GraphMethod> Emit(int method, int start, int end)
+    public LambdaExpression Emit(int method, int start, int end)
     {
         _locals.Clear();
         _inputLocals.Clear();
@@ -88,7 +89,7 @@ internal sealed class MethodEmitter
         foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
         if (_body.Count == 0) _body.Add(Expression.Empty());
         var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values), _body);
-        return Expression.Lambda<GraphMethod>(block, $"graph_method_{method}", [_x, _result, _scratch]);
+        return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", [_x, _result, _scratch]);
     }
 
     private void Leaf(int node, Kind kind)

@@ -5,27 +5,29 @@ using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
 
+/// <summary>The signature of a method compiled for SIMD lanes: structure-of-arrays inputs, results and
+/// scratch, one vector per value. Arrays, not spans: expression trees index arrays natively, while a
+/// span read or write is a helper call the JIT must inline, and in a large method its inliner runs out
+/// of budget.</summary>
+internal delegate void VectorMethod<TVector>(TVector[] x, TVector[] result, TVector[] scratch) where TVector : struct;
+
 /// <summary>
-/// One SIMD vector per value, one input per lane: the batch form of a compiled graph. Inputs,
-/// results and scratch are structure-of-arrays (value <c>i</c> of lane <c>l</c> at <c>i * Width + l</c>),
-/// and every primitive calls a method of <see cref="VectorOps256"/> or <see cref="VectorOps512"/> that
-/// gives each lane exactly the scalar code's bits.
+/// One SIMD vector per value, one input per lane: the batch form of a compiled graph. Arithmetic is
+/// the vector type's own operators and constants its own <c>Create</c> (both expanded by the JIT as
+/// intrinsics); every other primitive calls a method of <see cref="VectorOps256"/> or
+/// <see cref="VectorOps512"/> that gives each lane exactly the scalar code's bits.
 /// </summary>
 internal sealed class VectorEmission : ILaneEmission
 {
-    private readonly MethodInfo _readInput, _readScratch, _write, _constant, _lanewise;
+    private readonly MethodInfo _constant, _lanewise;
     private readonly Dictionary<Op, MethodInfo> _primitives = [];
 
-    private VectorEmission(Type ops, Type valueType, int width)
+    private VectorEmission(Type ops, Type vectorClass, Type valueType, int width)
     {
         ValueType = valueType;
         Width = width;
-        _readInput = ops.GetMethod("Read", [typeof(ReadOnlySpan<double>), typeof(int)])!;
-        _readScratch = ops.GetMethod("Read", [typeof(Span<double>), typeof(int)])!;
-        _write = ops.GetMethod("Write")!;
-        // The vector type's own Create(double): an intrinsic, like the operators below.
-        _constant = valueType.Assembly.GetType(valueType.Namespace + "." + valueType.Name.Split('`')[0])!
-            .GetMethod("Create", [typeof(double)])!;
+        DelegateType = typeof(VectorMethod<>).MakeGenericType(valueType);
+        _constant = vectorClass.GetMethod("Create", [typeof(double)])!;
         _lanewise = ops.GetMethod("Lanewise")!;
         foreach (var op in Enum.GetValues<Op>())
         {
@@ -36,10 +38,10 @@ internal sealed class VectorEmission : ILaneEmission
     }
 
     /// <summary>Four inputs per <see cref="Vector256{T}"/>.</summary>
-    public static VectorEmission Of256 { get; } = new(typeof(VectorOps256), typeof(Vector256<double>), Vector256<double>.Count);
+    public static VectorEmission Of256 { get; } = new(typeof(VectorOps256), typeof(Vector256), typeof(Vector256<double>), Vector256<double>.Count);
 
     /// <summary>Eight inputs per <see cref="Vector512{T}"/>.</summary>
-    public static VectorEmission Of512 { get; } = new(typeof(VectorOps512), typeof(Vector512<double>), Vector512<double>.Count);
+    public static VectorEmission Of512 { get; } = new(typeof(VectorOps512), typeof(Vector512), typeof(Vector512<double>), Vector512<double>.Count);
 
     /// <summary>The widest form the hardware accelerates, or null when it accelerates neither.</summary>
     public static VectorEmission? Widest =>
@@ -47,20 +49,26 @@ internal sealed class VectorEmission : ILaneEmission
 
     public Type ValueType { get; }
 
+    /// <summary>Inputs per vector.</summary>
     public int Width { get; }
+
+    public Type DelegateType { get; }
+
+    public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters()
+    {
+        var array = ValueType.MakeArrayType();
+        return (Expression.Parameter(array, "x"), Expression.Parameter(array, "result"), Expression.Parameter(array, "scratch"));
+    }
 
     public Expression Constant(double value) => Expression.Call(_constant, Expression.Constant(value));
 
-    public Expression Read(ParameterExpression span, int index) =>
-        Expression.Call(span.Type == typeof(ReadOnlySpan<double>) ? _readInput : _readScratch, span, Expression.Constant(index));
+    public Expression Read(ParameterExpression values, int index) => Expression.ArrayIndex(values, Expression.Constant(index));
 
-    public Expression Write(ParameterExpression span, int index, Expression value) =>
-        Expression.Call(_write, span, Expression.Constant(index), value);
+    public Expression Write(ParameterExpression values, int index, Expression value) =>
+        Expression.Assign(Expression.ArrayAccess(values, Expression.Constant(index)), value);
 
     public Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k)
     {
-        // Arithmetic as the vector type's own operators: the JIT expands those as intrinsics, while a
-        // helper call must be inlined, and in a large method the inliner's budget runs out.
         switch (op)
         {
             case Op.Add: return Expression.Add(operands[0], operands[1]);

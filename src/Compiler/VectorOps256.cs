@@ -1,43 +1,18 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
 
 /// <summary>
-/// What emitted SIMD code calls, 4 inputs per <see cref="Vector256{T}"/>: span
-/// reads and writes of structure-of-arrays values, and each primitive with exactly its scalar bits on
-/// every lane (IEEE operators, <see cref="Elementwise"/>'s vector forms, the same comparisons; any other
-/// primitive lane by lane through its own value method). A method is found by the primitive's name;
-/// <see cref="Lanewise"/> takes every primitive without one.
+/// What emitted SIMD code calls, 4 inputs per <see cref="Vector256{T}"/>, for the primitives that are not
+/// the vector type's own operators: each gives every lane exactly its scalar bits (IEEE square root,
+/// <see cref="Elementwise"/>'s vector forms, the same comparisons). A method is found by the
+/// primitive's name; <see cref="Lanewise"/> takes every primitive without one, lane by lane through
+/// its own value method.
 /// </summary>
 internal static class VectorOps256
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Read(ReadOnlySpan<double> s, int i) => Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 4);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Read(Span<double> s, int i) => Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 4);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Write(Span<double> s, int i, Vector256<double> value) => value.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 4);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Sub(Vector256<double> a, Vector256<double> b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Mul(Vector256<double> a, Vector256<double> b) => a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Div(Vector256<double> a, Vector256<double> b) => a / b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Neg(Vector256<double> a) => -a;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sqrt(Vector256<double> a) => Vector256.Sqrt(a);
 

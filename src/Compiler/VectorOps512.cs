@@ -1,43 +1,18 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
 
 /// <summary>
-/// What emitted SIMD code calls, 8 inputs per <see cref="Vector512{T}"/>: span
-/// reads and writes of structure-of-arrays values, and each primitive with exactly its scalar bits on
-/// every lane (IEEE operators, <see cref="Elementwise"/>'s vector forms, the same comparisons; any other
-/// primitive lane by lane through its own value method). A method is found by the primitive's name;
-/// <see cref="Lanewise"/> takes every primitive without one.
+/// What emitted SIMD code calls, 8 inputs per <see cref="Vector512{T}"/>, for the primitives that are not
+/// the vector type's own operators: each gives every lane exactly its scalar bits (IEEE square root,
+/// <see cref="Elementwise"/>'s vector forms, the same comparisons). A method is found by the
+/// primitive's name; <see cref="Lanewise"/> takes every primitive without one, lane by lane through
+/// its own value method.
 /// </summary>
 internal static class VectorOps512
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Read(ReadOnlySpan<double> s, int i) => Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 8);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Read(Span<double> s, int i) => Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 8);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Write(Span<double> s, int i, Vector512<double> value) => value.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i * 8);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Sub(Vector512<double> a, Vector512<double> b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Mul(Vector512<double> a, Vector512<double> b) => a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Div(Vector512<double> a, Vector512<double> b) => a / b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Neg(Vector512<double> a) => -a;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Sqrt(Vector512<double> a) => Vector512.Sqrt(a);
 
