@@ -5,11 +5,11 @@ namespace TapeAD.Compiler;
 
 /// <summary>
 /// A scalar graph evaluated a column at a time: every node becomes one span operation over many
-/// lanes (one lane per element or per input), mostly <see cref="TensorPrimitives"/> calls, with
-/// column buffers reused by liveness. Arithmetic (add, sub, mul, div, neg, sqrt) gives the same bits
-/// as the scalar path; the transcendental functions of <see cref="UsesVectorKernel"/> come from
-/// <see cref="TensorPrimitives"/> and may differ from <see cref="Math"/> in the last bits (tanh by up
-/// to ~3.4e-12 relative); every other primitive runs its own value function lane by lane.
+/// lanes (one lane per element or per input): IEEE arithmetic through <see cref="TensorPrimitives"/>,
+/// transcendental functions through <see cref="Elementwise"/>'s span forms, column buffers reused by
+/// liveness. Every lane gets exactly the scalar path's bits (the interpreter's, the compiled code's),
+/// whatever the other lanes hold: no operation here mixes lanes. The primitives without a span form
+/// run their own value function lane by lane.
 /// </summary>
 internal sealed class ColumnProgram
 {
@@ -56,11 +56,6 @@ internal sealed class ColumnProgram
     /// <c>Tanh</c> and <c>Exp</c> on 2–8 doubles took 0.5–2.6 µs a call, against ~40 ns on 16, so short runs
     /// are padded and a short last chunk is merged into the one before.</summary>
     public const int MinLanes = 32;
-
-    /// <summary>Whether <paramref name="op"/> runs on a <see cref="TensorPrimitives"/> kernel whose last bits
-    /// may differ from the primitive's scalar value function; every other op gives the interpreter's bits.</summary>
-    public static bool UsesVectorKernel(Op op) =>
-        op is Op.Exp or Op.Log or Op.PowConst or Op.Tanh or Op.Sigmoid or Op.Softplus or Op.Sin or Op.Cos;
 
     /// <summary>Number of working columns a run needs (reused by liveness).</summary>
     public int ColumnCount { get; }
@@ -119,15 +114,15 @@ internal sealed class ColumnProgram
                 case Op.Mul: TensorPrimitives.Multiply(a, b, t); break;
                 case Op.Div: TensorPrimitives.Divide(a, b, t); break;
                 case Op.Neg: TensorPrimitives.Negate(a, t); break;
-                case Op.Exp: TensorPrimitives.Exp(a, t); break;
-                case Op.Log: TensorPrimitives.Log(a, t); break;
+                case Op.Exp: Elementwise.Exp(a, t); break;
+                case Op.Log: Elementwise.Log(a, t); break;
                 case Op.Sqrt: TensorPrimitives.Sqrt(a, t); break;
-                case Op.PowConst: TensorPrimitives.Pow(a, s.K, t); break;
-                case Op.Tanh: TensorPrimitives.Tanh(a, t); break;
-                case Op.Sigmoid: TensorPrimitives.Sigmoid(a, t); break;
-                case Op.Softplus: Softplus(a, t); break;
-                case Op.Sin: TensorPrimitives.Sin(a, t); break;
-                case Op.Cos: TensorPrimitives.Cos(a, t); break;
+                case Op.Tanh: Elementwise.Tanh(a, t); break;
+                case Op.Sigmoid: Elementwise.Sigmoid(a, t); break;
+                case Op.Softplus: Elementwise.Softplus(a, t); break;
+                case Op.Sin: Elementwise.Sin(a, t); break;
+                case Op.Cos: Elementwise.Cos(a, t); break;
+                case Op.Erf: Elementwise.Erf(a, t); break;
                 case Op.Abs: TensorPrimitives.Abs(a, t); break;
                 default: Scalar(s, a, b, Col(scratch, s.C, lanes), t); break;
             }
@@ -138,25 +133,8 @@ internal sealed class ColumnProgram
     private static ReadOnlySpan<double> Col(Span<double> scratch, int slot, int lanes) =>
         slot < 0 ? default : scratch.Slice(slot * lanes, lanes);
 
-    // softplus(x) = max(x, 0) + log(1 + exp(-|x|)): no overflow, and the tiny tail of very negative x kept.
-    // The target may be the operand's own column (reused by liveness), so the log term goes to a
-    // stack buffer first and each lane reads its operand before writing.
-    private static void Softplus(ReadOnlySpan<double> a, Span<double> t)
-    {
-        Span<double> tail = stackalloc double[a.Length];
-        TensorPrimitives.Abs(a, tail);
-        TensorPrimitives.Negate(tail, tail);
-        TensorPrimitives.Exp(tail, tail);
-        TensorPrimitives.LogP1(tail, tail);
-        for (int l = 0; l < t.Length; l++)
-        {
-            double x = a[l];
-            t[l] = x > 0 ? x + tail[l] : double.IsNaN(x) ? x : tail[l];
-        }
-    }
-
-    // Comparisons, selects, erf, abs, pow, the inverse and hyperbolic functions...: the primitives' own
-    // value functions, lane by lane, so these give the interpreter's bits.
+    // Comparisons, selects, powers, the inverse and hyperbolic functions...: the primitives' own value
+    // functions, lane by lane, so these give the interpreter's bits.
     private static void Scalar(in Step s, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> t)
     {
         for (int l = 0; l < t.Length; l++)

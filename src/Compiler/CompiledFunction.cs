@@ -12,13 +12,17 @@ namespace TapeAD.Compiler;
 public sealed partial class CompiledFunction : ICompiledQuery
 {
     private readonly Kernel _kernel;
+    // The SIMD form for batches, compiled by the first batch call (most functions never see one);
+    // null when the graph is interpreted.
+    private readonly Lazy<IVectorKernel?>? _vector;
     private readonly int _inputLength;
     private readonly int _outputLength;
 
-    private CompiledFunction(TapeFunction source, Kernel kernel, int nodeCount, bool usedSystemCompiler)
+    private CompiledFunction(TapeFunction source, Kernel kernel, Lazy<IVectorKernel?>? vector, int nodeCount, bool usedSystemCompiler)
     {
         Source = source;
         _kernel = kernel;
+        _vector = vector;
         _inputLength = source.InputLength;
         _outputLength = source.OutputLength;
         NodeCount = nodeCount;
@@ -75,9 +79,11 @@ public sealed partial class CompiledFunction : ICompiledQuery
         options.Validate();
         var plan = new UsePlan(function.Graph, function.Outputs);
         if (function.Graph.Count > options.InterpretAboveNodes)
-            return new CompiledFunction(function, new InterpretedKernel(plan), plan.LiveCount, false);
+            return new CompiledFunction(function, new InterpretedKernel(plan), null, plan.LiveCount, false);
         var (kernel, usedSystemCompiler) = MethodCompiler.Compile(plan, function.Description, options);
-        return new CompiledFunction(function, kernel, plan.LiveCount, usedSystemCompiler);
+        var lanes = options.BatchVectors;
+        var vector = new Lazy<IVectorKernel?>(() => VectorKernel.Compile(plan, function.Description, options, lanes));
+        return new CompiledFunction(function, kernel, vector, plan.LiveCount, usedSystemCompiler);
     }
 
     /// <summary>Evaluates the function at <paramref name="x"/> into <paramref name="result"/>.</summary>

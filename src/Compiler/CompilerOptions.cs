@@ -34,12 +34,27 @@ public sealed record CompilerOptions
         = true;
 #endif
 
+    /// <summary>The SIMD vectors a batch call evaluates inputs in: by default the widest the hardware
+    /// accelerates. A forced width the hardware does not accelerate still gives the same bits, only
+    /// slower (tests use that to check both widths on any machine).</summary>
+    public BatchVectorWidth BatchVectorWidth { get; init; } = BatchVectorWidth.Widest;
+
+    internal VectorEmission? BatchVectors => BatchVectorWidth switch
+    {
+        BatchVectorWidth.Widest => VectorEmission.Widest,
+        BatchVectorWidth.Vector256 => VectorEmission.Of256,
+        BatchVectorWidth.Vector512 => VectorEmission.Of512,
+        _ => null,
+    };
+
     internal void Validate()
     {
         if (MaxStatementsPerMethod < 1)
             throw new ArgumentException($"Expected {nameof(MaxStatementsPerMethod)} of 1 or more, got {MaxStatementsPerMethod}.", nameof(MaxStatementsPerMethod));
         if (MaxInlineDepth is < 0 or > InlineDepthLimit)
             throw new ArgumentException($"Expected {nameof(MaxInlineDepth)} from 0 to {InlineDepthLimit}, got {MaxInlineDepth}.", nameof(MaxInlineDepth));
+        if (!Enum.IsDefined(BatchVectorWidth))
+            throw new ArgumentException($"Expected a defined {nameof(BatchVectorWidth)} ({string.Join(", ", Enum.GetNames<BatchVectorWidth>())}), got {(int)BatchVectorWidth}.", nameof(BatchVectorWidth));
         if (InterpretAboveNodes < 0)
             throw new ArgumentException($"Expected {nameof(InterpretAboveNodes)} of 0 or more, got {InterpretAboveNodes}.", nameof(InterpretAboveNodes));
     }

@@ -9,9 +9,18 @@ internal static class MethodCompiler
 {
     public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
     {
+        var (methods, scratchLength, usedSystemCompiler) = CompileMethods<GraphMethod>(plan, ScalarEmission.Instance, description, options);
+        return (new MethodKernel(methods, scratchLength), usedSystemCompiler);
+    }
+
+    /// <summary>The graph's methods for <paramref name="lanes"/> (whose delegate type is <typeparamref name="TMethod"/>),
+    /// and the values of scratch they pass between them.</summary>
+    public static (TMethod[] Methods, int ScratchLength, bool UsedSystemCompiler) CompileMethods<TMethod>(
+        UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options) where TMethod : Delegate
+    {
         var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
-        var emitter = new MethodEmitter(plan, methodOf, methodCount, options.MaxInlineDepth);
-        var methods = new GraphMethod[methodCount];
+        var emitter = new MethodEmitter(plan, lanes, methodOf, methodCount, options.MaxInlineDepth);
+        var methods = new TMethod[methodCount];
         bool usedSystemCompiler = false;
         int start = 0;
         for (int m = 0; m < methodCount; m++)
@@ -19,17 +28,17 @@ internal static class MethodCompiler
             int end = start;
             while (end < methodOf.Length && methodOf[end] == m) end++;
             var lambda = emitter.Emit(m, start, end);
-            var compiled = lambda.CompileFast(ifFastFailedReturnNull: true);
+            var compiled = (TMethod?)lambda.CompileFast(ifFastFailedReturnNull: true);
             if (compiled == null)
             {
                 if (options.RequireFastCompiler)
                     throw new InvalidOperationException($"{description}: FastExpressionCompiler could not compile method {m} of {methodCount}; the emitter produced an expression it does not support.");
-                compiled = lambda.Compile();
+                compiled = (TMethod)lambda.Compile();
                 usedSystemCompiler = true;
             }
             methods[m] = compiled;
             start = end;
         }
-        return (new MethodKernel(methods, emitter.ScratchLength), usedSystemCompiler);
+        return (methods, emitter.ScratchLength, usedSystemCompiler);
     }
 }

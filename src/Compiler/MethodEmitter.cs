@@ -8,13 +8,15 @@ namespace TapeAD.Compiler;
 /// A node read once, later in the same method, is nested into its reader up to a bounded depth;
 /// any other computed node gets a local, or a scratch cell when a later method reads it. Locals
 /// and scratch cells are freed after their last read and reused, so their number follows how many
-/// values are live at once.
+/// values are live at once. What a value is (one double, or a SIMD vector of one value for several
+/// inputs) is the <see cref="ILaneEmission"/>'s business.
 /// </summary>
 internal sealed class MethodEmitter
 {
     private enum Kind : byte { Dead, Constant, Input, Local, Scratch, Pending }
 
     private readonly UsePlan _plan;
+    private readonly ILaneEmission _lanes;
     private readonly Graph _graph;
     private readonly int[] _methodOf;
     private readonly int _maxInlineDepth;
@@ -32,9 +34,9 @@ internal sealed class MethodEmitter
     private readonly SlotPool _scratchCells = new();
     private readonly List<int>[] _scratchFreedAfter;
 
-    private readonly ParameterExpression _x = Expression.Parameter(typeof(ReadOnlySpan<double>), "x");
-    private readonly ParameterExpression _result = Expression.Parameter(typeof(Span<double>), "result");
-    private readonly ParameterExpression _scratch = Expression.Parameter(typeof(Span<double>), "scratch");
+    private readonly ParameterExpression _x;
+    private readonly ParameterExpression _result;
+    private readonly ParameterExpression _scratch;
 
     private readonly List<ParameterExpression> _locals = [];
     // Each input a method reads is loaded into a local once, at its first read, and kept to the
@@ -45,9 +47,11 @@ internal sealed class MethodEmitter
     private readonly List<Expression> _body = [];
     private List<int> _reads = [];
 
-    public MethodEmitter(UsePlan plan, int[] methodOf, int methodCount, int maxInlineDepth)
+    public MethodEmitter(UsePlan plan, ILaneEmission lanes, int[] methodOf, int methodCount, int maxInlineDepth)
     {
         _plan = plan;
+        _lanes = lanes;
+        (_x, _result, _scratch) = lanes.Parameters();
         _graph = plan.Graph;
         _methodOf = methodOf;
         _maxInlineDepth = maxInlineDepth;
@@ -62,12 +66,12 @@ internal sealed class MethodEmitter
         for (int m = 0; m < methodCount; m++) _scratchFreedAfter[m] = [];
     }
 
-    /// <summary>Cells of the scratch span the emitted methods use (known once all are emitted).</summary>
+    /// <summary>Scratch values the emitted methods use (known once all are emitted).</summary>
     public int ScratchLength => _scratchCells.Count;
 
     /// <summary>Emits method <paramref name="method"/>, holding nodes <paramref name="start"/> up to
     /// <paramref name="end"/> (exclusive). Methods must be emitted in order.</summary>
-    public Expression<GraphMethod> Emit(int method, int start, int end)
+    public LambdaExpression Emit(int method, int start, int end)
     {
         _locals.Clear();
         _inputLocals.Clear();
@@ -85,7 +89,7 @@ internal sealed class MethodEmitter
         foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
         if (_body.Count == 0) _body.Add(Expression.Empty());
         var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values), _body);
-        return Expression.Lambda<GraphMethod>(block, $"graph_method_{method}", [_x, _result, _scratch]);
+        return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", [_x, _result, _scratch]);
     }
 
     private void Leaf(int node, Kind kind)
@@ -103,7 +107,7 @@ internal sealed class MethodEmitter
             if (_kind[operand] == Kind.Pending) depth = Math.Max(depth, _depth[operand]);
             operands[count++] = Take(operand);
         }
-        var value = PrimitiveExpressions.Apply(_graph.OpOf(node), operands[..count], _graph.ConstantOf(node));
+        var value = _lanes.Apply(_graph.OpOf(node), operands[..count], _graph.ConstantOf(node));
         depth++;
 
         int uses = _plan.Uses[node];
@@ -136,7 +140,7 @@ internal sealed class MethodEmitter
             _scratchFreedAfter[_methodOf[lastUse]].Add(cell);
             _kind[node] = Kind.Scratch;
             _slot[node] = cell;
-            _body.Add(Expression.Call(SpanAccess.WriteMethod, _scratch, Expression.Constant(cell), value));
+            _body.Add(_lanes.Write(_scratch, cell, value));
         }
         else
         {
@@ -169,10 +173,10 @@ internal sealed class MethodEmitter
 
     private Expression Read(int node) => _kind[node] switch
     {
-        Kind.Constant => Expression.Constant(_graph.ConstantOf(node)),
+        Kind.Constant => _lanes.Constant(_graph.ConstantOf(node)),
         Kind.Input => InputLocal(_graph.InputIndexOf(node)),
         Kind.Local => _locals[_slot[node]],
-        Kind.Scratch => Expression.Call(SpanAccess.ReadScratch, _scratch, Expression.Constant(_slot[node])),
+        Kind.Scratch => _lanes.Read(_scratch, _slot[node]),
         var kind => throw new InvalidOperationException($"Node {node} ({kind}) cannot be read here."),
     };
 
@@ -180,9 +184,9 @@ internal sealed class MethodEmitter
     {
         if (!_inputLocals.TryGetValue(index, out var local))
         {
-            local = Expression.Variable(typeof(double), $"x{index}");
+            local = Expression.Variable(_lanes.ValueType, $"x{index}");
             _inputLocals.Add(index, local);
-            _body.Add(Expression.Assign(local, Expression.Call(SpanAccess.ReadInput, _x, Expression.Constant(index))));
+            _body.Add(Expression.Assign(local, _lanes.Read(_x, index)));
         }
         return local;
     }
@@ -190,13 +194,12 @@ internal sealed class MethodEmitter
     private ParameterExpression RentLocal(int node)
     {
         int slot = _localSlots.Rent();
-        if (slot == _locals.Count) _locals.Add(Expression.Variable(typeof(double), $"v{slot}"));
+        if (slot == _locals.Count) _locals.Add(Expression.Variable(_lanes.ValueType, $"v{slot}"));
         _kind[node] = Kind.Local;
         _slot[node] = slot;
         _unread[node] = _plan.Uses[node];
         return _locals[slot];
     }
 
-    private void WriteResult(int index, Expression value) =>
-        _body.Add(Expression.Call(SpanAccess.WriteMethod, _result, Expression.Constant(index), value));
+    private void WriteResult(int index, Expression value) => _body.Add(_lanes.Write(_result, index, value));
 }

@@ -1,0 +1,87 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.Intrinsics;
+using TapeAD.Tape;
+
+namespace TapeAD.Compiler;
+
+/// <summary>The signature of a method compiled for SIMD lanes: structure-of-arrays inputs, results and
+/// scratch, one vector per value. Arrays, not spans: expression trees index arrays natively, while a
+/// span read or write is a helper call the JIT must inline, and in a large method its inliner runs out
+/// of budget.</summary>
+internal delegate void VectorMethod<TVector>(TVector[] x, TVector[] result, TVector[] scratch) where TVector : struct;
+
+/// <summary>
+/// One SIMD vector per value, one input per lane: the batch form of a compiled graph. Arithmetic is
+/// the vector type's own operators and constants its own <c>Create</c> (both expanded by the JIT as
+/// intrinsics); every other primitive calls a method of <see cref="VectorOps256"/> or
+/// <see cref="VectorOps512"/> that gives each lane exactly the scalar code's bits.
+/// </summary>
+internal sealed class VectorEmission : ILaneEmission
+{
+    private readonly MethodInfo _constant, _lanewise;
+    private readonly Dictionary<Op, MethodInfo> _primitives = [];
+
+    private VectorEmission(Type ops, Type vectorClass, Type valueType, int width)
+    {
+        ValueType = valueType;
+        Width = width;
+        DelegateType = typeof(VectorMethod<>).MakeGenericType(valueType);
+        _constant = vectorClass.GetMethod("Create", [typeof(double)])!;
+        _lanewise = ops.GetMethod("Lanewise")!;
+        foreach (var op in Enum.GetValues<Op>())
+        {
+            int arity = Primitives.ArityOf(op);
+            var method = arity == 0 ? null : ops.GetMethod(op.ToString(), Enumerable.Repeat(valueType, arity).ToArray());
+            if (method != null) _primitives.Add(op, method);
+        }
+    }
+
+    /// <summary>Four inputs per <see cref="Vector256{T}"/>.</summary>
+    public static VectorEmission Of256 { get; } = new(typeof(VectorOps256), typeof(Vector256), typeof(Vector256<double>), Vector256<double>.Count);
+
+    /// <summary>Eight inputs per <see cref="Vector512{T}"/>.</summary>
+    public static VectorEmission Of512 { get; } = new(typeof(VectorOps512), typeof(Vector512), typeof(Vector512<double>), Vector512<double>.Count);
+
+    /// <summary>The widest form the hardware accelerates, or null when it accelerates neither.</summary>
+    public static VectorEmission? Widest =>
+        Vector512.IsHardwareAccelerated ? Of512 : Vector256.IsHardwareAccelerated ? Of256 : null;
+
+    public Type ValueType { get; }
+
+    /// <summary>Inputs per vector.</summary>
+    public int Width { get; }
+
+    public Type DelegateType { get; }
+
+    public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters()
+    {
+        var array = ValueType.MakeArrayType();
+        return (Expression.Parameter(array, "x"), Expression.Parameter(array, "result"), Expression.Parameter(array, "scratch"));
+    }
+
+    public Expression Constant(double value) => Expression.Call(_constant, Expression.Constant(value));
+
+    public Expression Read(ParameterExpression values, int index) => Expression.ArrayIndex(values, Expression.Constant(index));
+
+    public Expression Write(ParameterExpression values, int index, Expression value) =>
+        Expression.Assign(Expression.ArrayAccess(values, Expression.Constant(index)), value);
+
+    public Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k)
+    {
+        switch (op)
+        {
+            case Op.Add: return Expression.Add(operands[0], operands[1]);
+            case Op.Sub: return Expression.Subtract(operands[0], operands[1]);
+            case Op.Mul: return Expression.Multiply(operands[0], operands[1]);
+            case Op.Div: return Expression.Divide(operands[0], operands[1]);
+            case Op.Neg: return Expression.Negate(operands[0]);
+        }
+        if (_primitives.TryGetValue(op, out var method)) return Expression.Call(method, operands.ToArray());
+        // Operands are read once each; a missing one is any vector (the primitive ignores it).
+        var unused = Constant(0.0);
+        return Expression.Call(_lanewise,
+            operands[0], operands.Length > 1 ? operands[1] : unused, operands.Length > 2 ? operands[2] : unused,
+            Expression.Constant(op), Expression.Constant(k));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using TapeAD.Tape;
+
+namespace TapeAD.Compiler;
+
+/// <summary>
+/// What emitted SIMD code calls, 4 inputs per <see cref="Vector256{T}"/>, for the primitives that are not
+/// the vector type's own operators: each gives every lane exactly its scalar bits (IEEE square root,
+/// <see cref="Elementwise"/>'s vector forms, the same comparisons). A method is found by the
+/// primitive's name; <see cref="Lanewise"/> takes every primitive without one, lane by lane through
+/// its own value method.
+/// </summary>
+internal static class VectorOps256
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Sqrt(Vector256<double> a) => Vector256.Sqrt(a);
+
+    /// <summary><see cref="Primitives.Greater"/>: 1, 0, or NaN when either operand is NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Greater(Vector256<double> a, Vector256<double> b) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), Vector256<double>.One,
+            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, b), Vector256<double>.Zero, Vector256.Create(double.NaN)));
+
+    /// <summary><see cref="Primitives.Select"/>: the true branch where the condition is positive, the false one where it is zero, else NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Select(Vector256<double> condition, Vector256<double> ifTrue, Vector256<double> ifFalse) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(condition, Vector256<double>.Zero), ifTrue,
+            Vector256.ConditionalSelect(Vector256.Equals(condition, Vector256<double>.Zero), ifFalse, Vector256.Create(double.NaN)));
+
+    public static Vector256<double> Exp(Vector256<double> a) => Elementwise.Exp(a);
+
+    public static Vector256<double> Log(Vector256<double> a) => Elementwise.Log(a);
+
+    public static Vector256<double> Tanh(Vector256<double> a) => Elementwise.Tanh(a);
+
+    public static Vector256<double> Sigmoid(Vector256<double> a) => Elementwise.Sigmoid(a);
+
+    public static Vector256<double> Softplus(Vector256<double> a) => Elementwise.Softplus(a);
+
+    public static Vector256<double> Sin(Vector256<double> a) => Elementwise.Sin(a);
+
+    public static Vector256<double> Cos(Vector256<double> a) => Elementwise.Cos(a);
+
+    public static Vector256<double> Erf(Vector256<double> a) => Elementwise.Erf(a);
+
+    /// <summary>Any other primitive, lane by lane through <see cref="Primitives.Evaluate"/> (its own value method).</summary>
+    public static Vector256<double> Lanewise(Vector256<double> a, Vector256<double> b, Vector256<double> c, Op op, double k)
+    {
+        Span<double> lanes = stackalloc double[4];
+        for (int i = 0; i < 4; i++) lanes[i] = Primitives.Evaluate(op, a.GetElement(i), b.GetElement(i), c.GetElement(i), k);
+        return Vector256.Create(lanes);
+    }
+}

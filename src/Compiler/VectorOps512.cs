@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using TapeAD.Tape;
+
+namespace TapeAD.Compiler;
+
+/// <summary>
+/// What emitted SIMD code calls, 8 inputs per <see cref="Vector512{T}"/>, for the primitives that are not
+/// the vector type's own operators: each gives every lane exactly its scalar bits (IEEE square root,
+/// <see cref="Elementwise"/>'s vector forms, the same comparisons). A method is found by the
+/// primitive's name; <see cref="Lanewise"/> takes every primitive without one, lane by lane through
+/// its own value method.
+/// </summary>
+internal static class VectorOps512
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Sqrt(Vector512<double> a) => Vector512.Sqrt(a);
+
+    /// <summary><see cref="Primitives.Greater"/>: 1, 0, or NaN when either operand is NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Greater(Vector512<double> a, Vector512<double> b) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(a, b), Vector512<double>.One,
+            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a, b), Vector512<double>.Zero, Vector512.Create(double.NaN)));
+
+    /// <summary><see cref="Primitives.Select"/>: the true branch where the condition is positive, the false one where it is zero, else NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Select(Vector512<double> condition, Vector512<double> ifTrue, Vector512<double> ifFalse) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(condition, Vector512<double>.Zero), ifTrue,
+            Vector512.ConditionalSelect(Vector512.Equals(condition, Vector512<double>.Zero), ifFalse, Vector512.Create(double.NaN)));
+
+    public static Vector512<double> Exp(Vector512<double> a) => Elementwise.Exp(a);
+
+    public static Vector512<double> Log(Vector512<double> a) => Elementwise.Log(a);
+
+    public static Vector512<double> Tanh(Vector512<double> a) => Elementwise.Tanh(a);
+
+    public static Vector512<double> Sigmoid(Vector512<double> a) => Elementwise.Sigmoid(a);
+
+    public static Vector512<double> Softplus(Vector512<double> a) => Elementwise.Softplus(a);
+
+    public static Vector512<double> Sin(Vector512<double> a) => Elementwise.Sin(a);
+
+    public static Vector512<double> Cos(Vector512<double> a) => Elementwise.Cos(a);
+
+    public static Vector512<double> Erf(Vector512<double> a) => Elementwise.Erf(a);
+
+    /// <summary>Any other primitive, lane by lane through <see cref="Primitives.Evaluate"/> (its own value method).</summary>
+    public static Vector512<double> Lanewise(Vector512<double> a, Vector512<double> b, Vector512<double> c, Op op, double k)
+    {
+        Span<double> lanes = stackalloc double[8];
+        for (int i = 0; i < 8; i++) lanes[i] = Primitives.Evaluate(op, a.GetElement(i), b.GetElement(i), c.GetElement(i), k);
+        return Vector512.Create(lanes);
+    }
+}

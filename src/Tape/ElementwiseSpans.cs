@@ -1,0 +1,269 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using TapeAD.Tape.Kernels;
+
+namespace TapeAD.Tape;
+
+// Span forms: the widest accelerated vector form over the body of the span, the scalar form on the
+// rest. Which elements go through which form never changes their bits.
+public static partial class Elementwise
+{
+    /// <summary><see cref="Exp(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Exp(ReadOnlySpan<double> x, Span<double> result) => Map<ExpOp>(x, result);
+
+    /// <summary><see cref="Expm1(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Expm1(ReadOnlySpan<double> x, Span<double> result) => Map<Expm1Op>(x, result);
+
+    /// <summary><see cref="Log(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Log(ReadOnlySpan<double> x, Span<double> result) => Map<LogOp>(x, result);
+
+    /// <summary><see cref="Log1P(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Log1P(ReadOnlySpan<double> x, Span<double> result) => Map<Log1POp>(x, result);
+
+    /// <summary><see cref="Tanh(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Tanh(ReadOnlySpan<double> x, Span<double> result) => Map<TanhOp>(x, result);
+
+    /// <summary><see cref="Sigmoid(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Sigmoid(ReadOnlySpan<double> x, Span<double> result) => Map<SigmoidOp>(x, result);
+
+    /// <summary><see cref="Softplus(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Softplus(ReadOnlySpan<double> x, Span<double> result) => Map<SoftplusOp>(x, result);
+
+    /// <summary><see cref="Erf(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Erf(ReadOnlySpan<double> x, Span<double> result) => Map<ErfOp>(x, result);
+
+    /// <summary><see cref="Sin(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Sin(ReadOnlySpan<double> x, Span<double> result) => Map<SinOp>(x, result);
+
+    /// <summary><see cref="Cos(double)"/> of every element of <paramref name="x"/> into <paramref name="result"/>
+    /// (which may be <paramref name="x"/> itself, but must not overlap it otherwise).</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void Cos(ReadOnlySpan<double> x, Span<double> result) => Map<CosOp>(x, result);
+
+    private interface IMap
+    {
+        static abstract double Scalar(double x);
+        static abstract Vector256<double> Vector(Vector256<double> x);
+        static abstract Vector512<double> Vector(Vector512<double> x);
+    }
+
+    private readonly struct ExpOp : IMap
+    {
+        public static double Scalar(double x) => Exp(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Exp(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Exp(x);
+    }
+
+    private readonly struct Expm1Op : IMap
+    {
+        public static double Scalar(double x) => Expm1(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Expm1(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Expm1(x);
+    }
+
+    private readonly struct LogOp : IMap
+    {
+        public static double Scalar(double x) => Log(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Log(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Log(x);
+    }
+
+    private readonly struct Log1POp : IMap
+    {
+        public static double Scalar(double x) => Log1P(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Log1P(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Log1P(x);
+    }
+
+    private readonly struct TanhOp : IMap
+    {
+        public static double Scalar(double x) => Tanh(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Tanh(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Tanh(x);
+    }
+
+    private readonly struct SigmoidOp : IMap
+    {
+        public static double Scalar(double x) => Sigmoid(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Sigmoid(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Sigmoid(x);
+    }
+
+    private readonly struct SoftplusOp : IMap
+    {
+        public static double Scalar(double x) => Softplus(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Softplus(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Softplus(x);
+    }
+
+    private readonly struct ErfOp : IMap
+    {
+        public static double Scalar(double x) => Erf(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Erf(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Erf(x);
+    }
+
+    private readonly struct SinOp : IMap
+    {
+        public static double Scalar(double x) => Sin(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Sin(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Sin(x);
+    }
+
+    private readonly struct CosOp : IMap
+    {
+        public static double Scalar(double x) => Cos(x);
+        public static Vector256<double> Vector(Vector256<double> x) => Cos(x);
+        public static Vector512<double> Vector(Vector512<double> x) => Cos(x);
+    }
+
+    private static void Map<TOp>(ReadOnlySpan<double> x, Span<double> result) where TOp : struct, IMap
+    {
+        if (x.Length != result.Length)
+            throw new ArgumentException($"Expected a result span as long as the input ({x.Length}), got {result.Length}.", nameof(result));
+        ref double source = ref MemoryMarshal.GetReference(x);
+        ref double target = ref MemoryMarshal.GetReference(result);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+                TOp.Vector(Vector512.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                TOp.Vector(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+        for (; i < x.Length; i++) Unsafe.Add(ref target, i) = TOp.Scalar(Unsafe.Add(ref source, i));
+    }
+    /// <summary>tanh of every element with its first two derivatives, <c>1 - t²</c> and <c>-2t(1 - t²)</c>,
+    /// from one tanh per element; each value has <see cref="Tanh(double)"/>'s bits.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void TanhDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<TanhDerivativesOp>(x, value, first, second);
+
+    /// <summary>σ of every element with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>, from one exp per element.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void SigmoidDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<SigmoidDerivativesOp>(x, value, first, second);
+
+    /// <summary>softplus of every element with σ and <c>σ(1 - σ)</c>, from one exp(-|x|) per element.</summary>
+    /// <exception cref="ArgumentException">When the spans differ in length.</exception>
+    public static void SoftplusDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
+        Map3<SoftplusDerivativesOp>(x, value, first, second);
+
+    private interface IMap3
+    {
+        static abstract (double, double, double) Scalar(double x);
+        static abstract (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x);
+        static abstract (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x);
+    }
+
+    private readonly struct TanhDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private readonly struct SigmoidDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private readonly struct SoftplusDerivativesOp : IMap3
+    {
+        public static (double, double, double) Scalar(double x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<ScalarLane, bool>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane256, Vector256<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
+        {
+            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane512, Vector512<double>>(new(x));
+            return (v.Value, d1.Value, d2.Value);
+        }
+    }
+
+    private static void Map3<TOp>(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) where TOp : struct, IMap3
+    {
+        if (value.Length != x.Length || first.Length != x.Length || second.Length != x.Length)
+            throw new ArgumentException($"Expected value, first and second spans as long as the input ({x.Length}), got {value.Length}, {first.Length} and {second.Length}.", nameof(value));
+        ref double source = ref MemoryMarshal.GetReference(x);
+        ref double v = ref MemoryMarshal.GetReference(value);
+        ref double d1 = ref MemoryMarshal.GetReference(first);
+        ref double d2 = ref MemoryMarshal.GetReference(second);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                var (a, b, c) = TOp.Vector(Vector512.LoadUnsafe(ref source, (nuint)i));
+                a.StoreUnsafe(ref v, (nuint)i);
+                b.StoreUnsafe(ref d1, (nuint)i);
+                c.StoreUnsafe(ref d2, (nuint)i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var (a, b, c) = TOp.Vector(Vector256.LoadUnsafe(ref source, (nuint)i));
+                a.StoreUnsafe(ref v, (nuint)i);
+                b.StoreUnsafe(ref d1, (nuint)i);
+                c.StoreUnsafe(ref d2, (nuint)i);
+            }
+        for (; i < x.Length; i++)
+            (Unsafe.Add(ref v, i), Unsafe.Add(ref d1, i), Unsafe.Add(ref d2, i)) = TOp.Scalar(Unsafe.Add(ref source, i));
+    }
+
+}

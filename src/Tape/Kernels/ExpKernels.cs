@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+
+namespace TapeAD.Tape.Kernels;
+
+/// <summary>
+/// exp and expm1, table-free so that the SIMD forms need no gathers: <c>x = k ln2 + r</c> with
+/// <c>|r| &lt;= ln2/2</c> (Cody–Waite, ln2 in two parts, fused), <c>e^r - 1</c> by its Taylor series to
+/// degree 13 (truncation below 0.05 ulp), and <c>2^k</c> applied as two exact powers of two so that
+/// results reach the subnormals and overflow to infinity without special cases.
+/// </summary>
+internal static class ExpKernels
+{
+    /// <summary>1.5 * 2^52: adding it rounds to an integer, which then sits in the low bits.</summary>
+    internal const double Shifter = 6755399441055744.0;
+    private const double InvLn2 = 1.4426950408889634;
+    private const double Ln2Hi = 0.6931471805599453;
+    private const double Ln2Lo = 2.3190468138462996e-17;
+    // exp(x) is +Inf above ~709.78 and rounds to 0 below ~-745.13: clamping keeps k in range.
+    private const double Highest = 709.8, Lowest = -746.0;
+
+    // 1/n! for n = 2 .. 13.
+    private const double C2 = 0.5, C3 = 0.16666666666666666, C4 = 0.041666666666666664, C5 = 0.008333333333333333,
+        C6 = 0.001388888888888889, C7 = 0.0001984126984126984, C8 = 2.48015873015873e-05, C9 = 2.7557319223985893e-06,
+        C10 = 2.755731922398589e-07, C11 = 2.505210838544172e-08, C12 = 2.08767569878681e-09, C13 = 1.6059043836821613e-10;
+
+    /// <summary>e^x; within 1 ulp of <see cref="Math.Exp"/> (glibc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Exp<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
+    {
+        var (t, r) = Reduce<T, M>(x);
+        var u = Tail<T, M>(r);
+        // 1 + (r + u): r + u is at most 0.42, so its rounding costs at most a quarter ulp of the result.
+        return Scale<T, M>(T.Of(1.0) + (r + u), t);
+    }
+
+    /// <summary>e^x - 1, accurate near zero; ≤ 1 ulp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Expm1<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
+    {
+        var (t, r) = Reduce<T, M>(x);
+        var u = Tail<T, M>(r);
+        var k = t - T.Of(Shifter);
+        // k >= -1: 2^k (e^r - 1 + (1 - 2^-k)), where 1 - 2^-k is exact and (1 - 2^-k) + r is summed
+        // exactly (TwoSum) so that the cancellation at k = -1 or 1 loses nothing.
+        var kc = T.Select(T.Less(T.Of(60.0), k), T.Of(60.0), T.Select(T.Less(k, T.Of(-1.0)), T.Of(-1.0), k));
+        var c = T.Of(1.0) - Pow2<T, M>(T.Of(Shifter) - kc);
+        var s = c + r;
+        var b = s - c;
+        var e = (c - (s - b)) + (r - b);
+        var near = Scale<T, M>(s + (e + u), t);
+        // k <= -2: e^x <= 0.35, so e^x - 1 loses at most a fifth of an ulp to e^x's own error.
+        var far = Scale<T, M>(T.Of(1.0) + (r + u), t) - T.Of(1.0);
+        var result = T.Select(T.LessOrEqual(k, T.Of(-2.0)), far, near);
+        // Below 2^-54, e^x - 1 rounds to x (this keeps -0 and the subnormals).
+        return T.Select(T.Less(T.Abs(x), T.Of(5.551115123125783e-17)), x, result);
+    }
+
+    /// <summary>e^x - 1 as an unevaluated sum hi + lo for 0 ≤ x ≤ 45, for tanh, which divides it and
+    /// needs the extra bits below x = 2 (k ≤ 3: every step but the polynomial is exact there; above,
+    /// 1 - 2^-k may round, which tanh's 1 - 2/(t + 2) does not feel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (T Hi, T Lo) Expm1Split<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
+    {
+        var (t, r) = Reduce<T, M>(x);
+        var u = Tail<T, M>(r);
+        var c = T.Of(1.0) - Pow2<T, M>(T.Of(2.0 * Shifter) - t);
+        var s = c + r;
+        var b = s - c;
+        var e = (c - (s - b)) + (r - b) + u;
+        var hi = s + e;
+        var lo = (s - hi) + e;
+        var scale = Pow2<T, M>(t);
+        return (hi * scale, lo * scale);
+    }
+
+    /// <summary>t = 1.5·2^52 + k (k = round(x / ln2), in the low bits) and r = x - k ln2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T T, T R) Reduce<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
+    {
+        // Comparisons are false for NaN, so NaN passes the clamp and propagates.
+        var xc = T.Select(T.Less(T.Of(Highest), x), T.Of(Highest), T.Select(T.Less(x, T.Of(Lowest)), T.Of(Lowest), x));
+        var t = T.Fma(xc, T.Of(InvLn2), T.Of(Shifter));
+        var k = t - T.Of(Shifter);
+        var r = T.Fma(k, T.Of(-Ln2Hi), xc);
+        r = T.Fma(k, T.Of(-Ln2Lo), r);
+        return (t, r);
+    }
+
+    /// <summary>e^r - 1 - r = r² (1/2 + r/6 + ...), Horner with fused steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Tail<T, M>(T r) where T : struct, ILanes<T, M> where M : struct
+    {
+        var p = T.Fma(T.Of(C13), r, T.Of(C12));
+        p = T.Fma(p, r, T.Of(C11));
+        p = T.Fma(p, r, T.Of(C10));
+        p = T.Fma(p, r, T.Of(C9));
+        p = T.Fma(p, r, T.Of(C8));
+        p = T.Fma(p, r, T.Of(C7));
+        p = T.Fma(p, r, T.Of(C6));
+        p = T.Fma(p, r, T.Of(C5));
+        p = T.Fma(p, r, T.Of(C4));
+        p = T.Fma(p, r, T.Of(C3));
+        p = T.Fma(p, r, T.Of(C2));
+        return (r * r) * p;
+    }
+
+    /// <summary>y · 2^k for k = t - 1.5·2^52 in [-1076, 1024]: two exact halves, so only the last
+    /// multiplication rounds (into the subnormals or to infinity).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Scale<T, M>(T y, T t) where T : struct, ILanes<T, M> where M : struct
+    {
+        var k = t - T.Of(Shifter);
+        var t1 = T.Fma(k, T.Of(0.5), T.Of(Shifter));
+        var t2 = (k - (t1 - T.Of(Shifter))) + T.Of(Shifter);
+        return (y * Pow2<T, M>(t1)) * Pow2<T, M>(t2);
+    }
+
+    /// <summary>2^k from t = 1.5·2^52 + k, for k in [-1022, 1023]: the exponent field is k + 1023,
+    /// and the shift drops the shifter's own bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Pow2<T, M>(T t) where T : struct, ILanes<T, M> where M : struct =>
+        T.ShiftLeftBits(T.AddBits(t, 1023), 52);
+}
