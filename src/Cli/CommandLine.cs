@@ -9,6 +9,8 @@ public static class CommandLine
     public const int BadInput = 1;
     /// <summary>Exit code for a malformed command line.</summary>
     public const int Usage = 2;
+    /// <summary>Exit code for a failure that is tapead's fault, not the input's: reported in one line, as a bug.</summary>
+    public const int Internal = 3;
 
     private const string Help = """
         tapead: first and second derivatives of neural networks, compiled.
@@ -59,6 +61,12 @@ public static class CommandLine
         {
             stderr.WriteLine($"tapead: {e.Message}");
             return BadInput;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug: one line a user can paste into an issue, never a stack trace.
+            stderr.WriteLine($"tapead: internal error ({e.GetType().Name}: {e.Message}); please report it with the command and files");
+            return Internal;
         }
     }
 }

@@ -8,14 +8,16 @@ namespace TapeAD.Cli;
 public static class InspectCommand
 {
     /// <summary>Prints the model's description, then per query the size of its scalar graph, how
-    /// the compiled query runs (one method, several, interpreted, or layer level) and the time to prepare it.</summary>
+    /// the compiled query runs (one method, several, interpreted, or layer level) and the time to prepare it.
+    /// Every query is prepared before anything is printed, so a failure prints its error line alone.</summary>
     public static int Run(string spec, Options options, TextWriter o)
     {
         options.RejectUnknown("inspect");
         var model = ModelSource.Load(spec);
-        o.WriteLine(model.Description);
-        o.WriteLine();
-        o.WriteLine($"{"query",-10} {"shape",-14} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
+        // A gradient of output 0 does not exist then; say so rather than name an index range of 0 to -1.
+        if (model.Function.OutputLength == 0)
+            throw new InvalidDataException($"{spec}: the model has no outputs (or only empty ones), so there is nothing to differentiate.");
+        var rows = new List<string>();
         foreach (string name in Query.Names)
         {
             var clock = Stopwatch.StartNew();
@@ -26,8 +28,12 @@ public static class InspectCommand
                 ? (c.Source.Graph.Count.ToString(CultureInfo.InvariantCulture), c.Backend.ToString())
                 : ("-", "layer level");
             string shape = "[" + string.Join(", ", compiled.Shape) + "]";
-            o.WriteLine($"{name,-10} {shape,-14} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {level,-12}");
+            rows.Add($"{name,-10} {shape,-14} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {level,-12}");
         }
+        o.WriteLine(model.Description);
+        o.WriteLine();
+        o.WriteLine($"{"query",-10} {"shape",-14} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
+        foreach (string row in rows) o.WriteLine(row);
         return CommandLine.Ok;
     }
 }

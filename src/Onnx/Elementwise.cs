@@ -30,6 +30,7 @@ internal static class Elementwise
             sa *= da;
             sb *= db;
         }
+        if (OnnxLimits.TooLarge(shape) is { } tooLarge) throw node.Unsupported($"the broadcast result's {tooLarge}");
         var result = new Var[Tensor.SizeOf(shape)];
         var index = new int[rank];
         int ia = 0, ib = 0;

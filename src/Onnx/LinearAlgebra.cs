@@ -45,6 +45,7 @@ internal static class LinearAlgebra
         int kb = transB ? b.Shape[1] : b.Shape[0], n = transB ? b.Shape[0] : b.Shape[1];
         if (k != kb)
             throw node.Invalid($"inner dimensions differ: {Tensor.Format(a.Shape)}{(transA ? "ᵀ" : "")} times {Tensor.Format(b.Shape)}{(transB ? "ᵀ" : "")}");
+        if (OnnxLimits.TooLarge([m, n]) is { } tooLarge) throw node.Unsupported($"the product's {tooLarge}");
         var y = new Var[m * n];
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)

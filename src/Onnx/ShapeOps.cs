@@ -44,6 +44,8 @@ internal static class ShapeOps
         if (inferred >= 0 && known > 0 && x.Data.Length % known == 0) shape[inferred] = (int)(x.Data.Length / known);
         if (Tensor.SizeOf(shape) != x.Data.Length)
             throw node.Invalid($"cannot reshape {Tensor.Format(x.Shape)} to [{string.Join(", ", requested)}]");
+        if (OnnxLimits.TooLarge(shape, Math.Max(OnnxLimits.MaxElements, x.Data.Length)) is { } tooLarge)
+            throw node.Unsupported($"the result's {tooLarge}");
         return x.Reshaped(shape);
     }
 
@@ -77,8 +79,10 @@ internal static class ShapeOps
         foreach (var p in parts)
             if (p.Rank != first.Rank || Enumerable.Range(0, first.Rank).Any(d => d != axis && p.Shape[d] != first.Shape[d]))
                 throw node.Invalid($"cannot concatenate shapes {string.Join(" and ", parts.Select(q => Tensor.Format(q.Shape)))} on axis {axis}");
-        var shape = (int[])first.Shape.Clone();
-        shape[axis] = parts.Sum(p => p.Shape[axis]);
+        var joined = Array.ConvertAll(first.Shape, d => (long)d);
+        joined[axis] = parts.Sum(p => (long)p.Shape[axis]);
+        if (OnnxLimits.TooLarge(joined) is { } tooLarge) throw node.Unsupported($"the result's {tooLarge}");
+        var shape = Array.ConvertAll(joined, d => (int)d);
         int outer = (int)Tensor.SizeOf(first.Shape.Take(axis)), inner = (int)Tensor.SizeOf(first.Shape.Skip(axis + 1));
         var data = new List<TapeAD.Tape.Var>(parts.Sum(p => p.Data.Length));
         for (int o = 0; o < outer; o++)

@@ -37,12 +37,8 @@ internal sealed class Tensor
         return values;
     }
 
-    public static long SizeOf(IEnumerable<int> shape)
-    {
-        long size = 1;
-        foreach (int d in shape) size *= d;
-        return size;
-    }
+    /// <summary>The element count, saturating rather than wrapping (see <see cref="OnnxLimits.ElementCount(IEnumerable{int})"/>).</summary>
+    public static long SizeOf(IEnumerable<int> shape) => OnnxLimits.ElementCount(shape);
 
     public static string Format(IEnumerable<int> shape) => $"[{string.Join(", ", shape)}]";
 }
