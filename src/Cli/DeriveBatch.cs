@@ -35,7 +35,8 @@ public sealed class DeriveBatch
         _query = query;
         _width = width;
         _threads = threads;
-        Capacity = Math.Clamp(TargetNumbers / Math.Max(1, Math.Max(query.OutputLength, query.InputLength)), 64, 16384);
+        // A row of more than TargetNumbers numbers (a Hessian of thousands of inputs) is a block alone.
+        Capacity = Math.Clamp(TargetNumbers / Math.Max(1, Math.Max(query.OutputLength, query.InputLength)), 1, 16384);
         _lines = new string[Capacity];
         _lineNumbers = new long[Capacity];
         if (withVectors)
@@ -49,7 +50,8 @@ public sealed class DeriveBatch
         int chunks = Math.Min(Capacity, 4 * threads);
         int rowsPerChunk = (Capacity + chunks - 1) / chunks;
         _text = new byte[chunks][];
-        for (int c = 0; c < chunks; c++) _text[c] = new byte[rowsPerChunk * (query.OutputLength * (Csv.MaxNumberBytes + 1) + 1)];
+        int rowBytes = checked(query.OutputLength * (Csv.MaxNumberBytes + 1) + 1);
+        for (int c = 0; c < chunks; c++) _text[c] = new byte[checked(rowsPerChunk * rowBytes)];
         _textLength = new int[chunks];
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
     }
