@@ -223,4 +223,65 @@ public sealed class CliStreamingTests : IDisposable
         silent.Update(1000, 0.5);
         silent.Finish(); // nothing to write to, nothing thrown
     }
+
+    /// <summary>A named pipe the test writes to: <c>derive</c> reads it like a file whose end has not come yet.</summary>
+    private string MakePipe(string name)
+    {
+        string path = Path.Combine(_dir, name);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])) mkfifo.WaitForExit();
+        return path;
+    }
+
+    private static string SeedLines(int rows, int seed)
+    {
+        var random = new Random(seed);
+        return string.Concat(Enumerable.Range(0, rows).Select(_ => Csv.FormatRow(Enumerable.Range(0, 5).Select(_ => 4 * random.NextDouble() - 2).ToArray()) + "\n"));
+    }
+
+    [Fact]
+    public void inputs_from_a_pipe_stream_through_with_the_same_results()
+    {
+        if (OperatingSystem.IsWindows()) return; // named pipes are made with mkfifo(1)
+        string pipe = MakePipe("x.pipe"), output = Path.Combine(_dir, "y.csv");
+        string lines = SeedLines(20_000, 16);
+        var writer = Task.Run(() => File.WriteAllText(pipe, lines));
+        var (code, _, err) = Run("derive", "--model", "builtin:seed", "--query", "value", "--inputs", pipe, "--out", output);
+        writer.Wait();
+        Assert.True(code == 0, err);
+        string file = Path.Combine(_dir, "x.csv");
+        File.WriteAllText(file, lines);
+        var fromFile = Run("derive", "--model", "builtin:seed", "--query", "value", "--inputs", file);
+        Assert.Equal(fromFile.Out, File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void an_interrupted_run_leaves_no_temporary_file_and_no_output()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGTERM is sent with kill(1) below
+        string pipe = MakePipe("x.pipe"), output = Path.Combine(_dir, "y.csv");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "tapead.dll"), "derive", "--model", "builtin:seed", "--query", "hessian",
+                "--inputs", pipe, "--out", output },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        // More than a block of rows, then the pipe stays open: the run has written some rows and waits for more.
+        using (var feed = new StreamWriter(pipe))
+        {
+            feed.Write(SeedLines(20_000, 17));
+            feed.Flush();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.GetFiles(_dir, ".tapead-*") is not [var temp] || new FileInfo(temp).Length == 0)
+            {
+                Assert.False(process.HasExited, $"ended before it was interrupted: {process.StandardError.ReadToEnd()}");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "wrote nothing in 60 s");
+                Thread.Sleep(20);
+            }
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(30_000), "did not end after SIGTERM");
+        }
+        Assert.Equal(["x.pipe"], LeftInDirectory());
+    }
 }

@@ -29,8 +29,10 @@ public sealed class CsvLines : IDisposable
     /// <summary>Rows returned so far.</summary>
     public long Rows { get; private set; }
 
-    /// <summary>How far through the file reading is, from 0 to 1 (for progress; read-ahead makes it approximate).</summary>
-    public double Fraction => _reader.BaseStream.Length == 0 ? 1 : (double)_reader.BaseStream.Position / _reader.BaseStream.Length;
+    /// <summary>How far through the file reading is, from 0 to 1 (for progress; read-ahead makes it
+    /// approximate); NaN for a pipe, whose length is unknown.</summary>
+    public double Fraction => !_reader.BaseStream.CanSeek ? double.NaN
+        : _reader.BaseStream.Length == 0 ? 1 : (double)_reader.BaseStream.Position / _reader.BaseStream.Length;
 
     /// <summary>The next non-blank line and its 1-based number; false at the end of the file.</summary>
     /// <exception cref="InvalidDataException">When a blank line comes before this one.</exception>

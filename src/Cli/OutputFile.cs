@@ -1,16 +1,20 @@
+using System.Runtime.InteropServices;
+
 namespace TapeAD.Cli;
 
 /// <summary>
 /// Where <c>derive</c> writes as it goes: a hidden temporary file, renamed onto <c>--out</c> (or
 /// copied to standard output) only when every row has been written, and deleted on any error. So
 /// an error leaves nothing behind and an existing <c>--out</c> untouched; messages name the path the
-/// user gave, never the temporary one.
+/// user gave, never the temporary one. Interrupted (Ctrl-C, SIGTERM, a closed terminal), it deletes the
+/// temporary file before the process ends.
 /// </summary>
 public sealed class OutputFile : IDisposable
 {
     private readonly string? _target;
     private readonly string _shownAs;
     private readonly string _temp;
+    private readonly PosixSignalRegistration[] _signals;
     private FileStream? _stream;
 
     private OutputFile(string? target, string shownAs, string temp)
@@ -29,6 +33,9 @@ public sealed class OutputFile : IDisposable
         {
             throw Named(e);
         }
+        // Not cancelled: the process still ends as the signal asks, only without the temporary file.
+        _signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => DeleteTemporary()))];
     }
 
     /// <summary>An output for <paramref name="outPath"/>, or for standard output when it is null
@@ -94,6 +101,12 @@ public sealed class OutputFile : IDisposable
             // A flush failing here (a full disk) repeats the error being reported; the file goes next anyway.
         }
         _stream = null;
+        DeleteTemporary();
+        foreach (var signal in _signals) signal.Dispose();
+    }
+
+    private void DeleteTemporary()
+    {
         if (File.Exists(_temp)) File.Delete(_temp);
     }
 

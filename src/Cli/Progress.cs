@@ -14,15 +14,17 @@ public sealed class Progress(TextWriter? terminal)
     private TimeSpan _last = TimeSpan.Zero;
     private bool _shown;
 
-    /// <summary>Reports <paramref name="rows"/> done, <paramref name="fraction"/> (0 to 1) of the input read.</summary>
+    /// <summary>Reports <paramref name="rows"/> done, <paramref name="fraction"/> (0 to 1) of the input read
+    /// (NaN when unknown, as for a pipe: then no share and no time left are shown).</summary>
     public void Update(long rows, double fraction)
     {
         if (terminal == null || _clock.Elapsed - _last < Interval) return;
         _last = _clock.Elapsed;
         double seconds = _clock.Elapsed.TotalSeconds;
-        string eta = fraction is > 0 and < 1 ? Format(TimeSpan.FromSeconds(seconds * (1 - fraction) / fraction)) : "-";
-        terminal.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r{rows:N0} rows, {rows / seconds:N0} rows/s, {fraction:P0} read, {eta} left   "));
+        string line = string.Create(CultureInfo.InvariantCulture, $"\r{rows:N0} rows, {rows / seconds:N0} rows/s");
+        if (fraction is > 0 and < 1)
+            line += string.Create(CultureInfo.InvariantCulture, $", {fraction:P0} read, {Format(TimeSpan.FromSeconds(seconds * (1 - fraction) / fraction))} left");
+        terminal.Write(line + "   ");
         terminal.Flush();
         _shown = true;
     }
