@@ -21,6 +21,8 @@ public static class Program
             return Onnx.OnnxReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "scale")
             return Scale.ScaleReport.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "batch")
+            return BatchReport.Run(args[1..]);
         // --cases seed,pinn: only these models' cases (our option, removed before BenchmarkDotNet sees the arguments).
         int at = Array.IndexOf(args, "--cases");
         if (at >= 0 && at + 1 < args.Length)

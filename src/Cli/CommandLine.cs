@@ -9,6 +9,8 @@ public static class CommandLine
     public const int BadInput = 1;
     /// <summary>Exit code for a malformed command line.</summary>
     public const int Usage = 2;
+    /// <summary>Exit code for a failure that is tapead's fault, not the input's: reported in one line, as a bug.</summary>
+    public const int Internal = 3;
 
     private const string Help = """
         tapead: first and second derivatives of neural networks, compiled.
@@ -21,10 +23,12 @@ public static class CommandLine
               inputs, outputs, layers or operators of a model (JSON or ONNX), and per query the
               number of graph nodes and the time to differentiate and compile it.
           tapead derive --model FILE|builtin:NAME --query QUERY --inputs X.csv
-                        [--vectors V.csv] [--output-index K] [--out Y.csv]
+                        [--vectors V.csv] [--output-index K] [--out Y.csv] [--threads N]
               QUERY: value | gradient | jacobian | hessian | hvp | diag | laplacian
-              one input per CSV line, one result per output line (row-major, round-trip numbers).
+              one input per CSV line, one result per output line (row-major, round-trip numbers),
+              streamed in blocks on N threads (default: all cores); progress on a terminal's stderr.
               gradient and single-output hvp take --output-index; hvp takes --vectors.
+              --out is written whole or not at all, and may not be an input file.
               FILE is a JSON model file or an ONNX file (*.onnx); built-in models: seed,
               small-deep, pinn, wide.
         """;
@@ -42,7 +46,9 @@ public static class CommandLine
             return args[0] switch
             {
                 "demo" => DemoCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
-                "derive" => DeriveCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
+                // Progress only on a terminal, so that logs and pipes get the results and errors alone.
+                "derive" => DeriveCommand.Run(Options.Parse(args.AsSpan(1)), stdout,
+                    ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? stderr : null),
                 "inspect" when args.Length >= 2 => InspectCommand.Run(args[1], Options.Parse(args.AsSpan(2)), stdout),
                 "inspect" => throw new UsageException("inspect needs a model: tapead inspect FILE|builtin:NAME"),
                 _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive or inspect"),
@@ -59,6 +65,12 @@ public static class CommandLine
         {
             stderr.WriteLine($"tapead: {e.Message}");
             return BadInput;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug: one line a user can paste into an issue, never a stack trace.
+            stderr.WriteLine($"tapead: internal error ({e.GetType().Name}: {e.Message}); please report it with the command and files");
+            return Internal;
         }
     }
 }

@@ -3,68 +3,72 @@ using System.Text;
 
 namespace TapeAD.Cli;
 
-/// <summary>Rows of numbers, one per line, comma-separated, no header.</summary>
+/// <summary>Rows of numbers, one per line, comma-separated, no header: parsing and formatting one row.</summary>
 public static class Csv
 {
+    /// <summary>The most UTF-8 bytes one number takes in round-trip form ("-2.2250738585072014E-308" is 24), with room to spare.</summary>
+    public const int MaxNumberBytes = 32;
+
     /// <summary>
-    /// Reads every line of <paramref name="path"/> as <paramref name="width"/> numbers. A final empty
-    /// line is allowed; any other problem names the file, the line and what was wrong.
+    /// Parses one line of <paramref name="into"/>.Length numbers; <paramref name="lineNumber"/> is
+    /// 1-based, for messages. <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> are inputs like any
+    /// other; a number too large for a double (<c>1e400</c>) is refused, as in model files, rather
+    /// than read as infinity.
     /// </summary>
-    public static List<double[]> ReadRows(string path, int width)
+    /// <exception cref="InvalidDataException">Naming <paramref name="source"/>, the line, the field and what came.</exception>
+    public static void ParseRow(string source, long lineNumber, ReadOnlySpan<char> line, Span<double> into)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file");
-        var lines = File.ReadAllLines(path);
-        int count = lines.Length;
-        while (count > 0 && lines[count - 1].Trim().Length == 0) count--;
-        if (count == 0) throw new InvalidDataException($"{path}: expected at least one line of {width} numbers, got an empty file");
-        var rows = new List<double[]>(count);
-        for (int n = 0; n < count; n++) rows.Add(ParseRow(path, n + 1, lines[n], width));
-        return rows;
+        int width = into.Length, k = 0;
+        var rest = line;
+        if (line.Trim().Length > 0)
+        {
+            while (true)
+            {
+                int comma = rest.IndexOf(',');
+                var field = (comma < 0 ? rest : rest[..comma]).Trim();
+                if (k < width) into[k] = ParseField(source, lineNumber, k, field);
+                k++;
+                if (comma < 0) break;
+                rest = rest[(comma + 1)..];
+            }
+        }
+        if (k != width)
+            throw new InvalidDataException($"{source} line {lineNumber}: expected {width} numbers, got {k}");
     }
 
-    /// <summary>Parses one line of numbers; <paramref name="lineNumber"/> is 1-based, for messages.</summary>
-    public static double[] ParseRow(string source, int lineNumber, string line, int width)
+    private static double ParseField(string source, long lineNumber, int k, ReadOnlySpan<char> field)
     {
-        var fields = line.Split(',');
-        if (line.Trim().Length == 0) fields = [];
-        if (fields.Length != width)
-            throw new InvalidDataException($"{source} line {lineNumber}: expected {width} numbers, got {fields.Length}");
-        var row = new double[width];
-        for (int k = 0; k < width; k++)
-        {
-            string field = fields[k].Trim();
-            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out row[k]))
-                throw new InvalidDataException($"{source} line {lineNumber}, field {k + 1}: expected a number, got '{field}'");
-        }
-        return row;
+        if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            throw new InvalidDataException($"{source} line {lineNumber}, field {k + 1}: expected a number, got '{Shorten(field)}'");
+        // TryParse reads 1e400 as infinity; an infinity the line means is spelled without digits.
+        if (double.IsInfinity(value) && field.IndexOfAnyInRange('0', '9') >= 0)
+            throw new InvalidDataException($"{source} line {lineNumber}, field {k + 1}: {Shorten(field)} is beyond the range of a double " +
+                "(±1.7976931348623157E+308); write Infinity or -Infinity for an infinite input");
+        return value;
     }
+
+    private static string Shorten(ReadOnlySpan<char> field) => field.Length <= 40 ? field.ToString() : string.Concat(field[..37], "...");
 
     /// <summary>Formats a row with every number in round-trip form.</summary>
     public static string FormatRow(ReadOnlySpan<double> row)
     {
-        var sb = new StringBuilder();
-        for (int k = 0; k < row.Length; k++)
-        {
-            if (k > 0) sb.Append(',');
-            sb.Append(row[k].ToString("R", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+        var bytes = new byte[row.Length * (MaxNumberBytes + 1)];
+        return Encoding.UTF8.GetString(bytes, 0, FormatRow(row, bytes));
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> whole or not at all
-    /// (through a temporary file renamed into place).</summary>
-    public static void WriteAtomically(string path, string text)
+    /// <summary>Writes a row (numbers in round-trip form, comma-separated, no line end) as UTF-8 into
+    /// <paramref name="into"/>, which holds at least <see cref="MaxNumberBytes"/> + 1 bytes per number;
+    /// returns the bytes written.</summary>
+    public static int FormatRow(ReadOnlySpan<double> row, Span<byte> into)
     {
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Environment.ProcessId;
-        try
+        int at = 0;
+        for (int k = 0; k < row.Length; k++)
         {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
+            if (k > 0) into[at++] = (byte)',';
+            if (!row[k].TryFormat(into[at..], out int written, "R", CultureInfo.InvariantCulture))
+                throw new ArgumentException($"Expected room for {MaxNumberBytes} bytes per number, got {into.Length} bytes for {row.Length} numbers.", nameof(into));
+            at += written;
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        return at;
     }
 }

@@ -1,13 +1,17 @@
-using System.Text;
-
 namespace TapeAD.Cli;
 
 /// <summary><c>tapead derive</c>: one query of one model at every input line of a CSV file.</summary>
 public static class DeriveCommand
 {
-    /// <summary>Runs the command. Everything is read and computed before anything is written,
-    /// so a bad line leaves no partial output.</summary>
-    public static int Run(Options options, TextWriter stdout)
+    /// <summary>
+    /// Runs the command, streaming: blocks of lines are read, evaluated on all cores and written as
+    /// they come, so memory stays a block's worth whatever the file's size. The output goes to a
+    /// temporary file published only at the end, so a bad line leaves no partial output.
+    /// </summary>
+    /// <param name="options">The command's options.</param>
+    /// <param name="stdout">Where the results go without <c>--out</c>.</param>
+    /// <param name="progress">A terminal for the progress line, or null for none.</param>
+    public static int Run(Options options, TextWriter stdout, TextWriter? progress = null)
     {
         string modelSpec = options.Required("model");
         string queryName = options.Required("query");
@@ -15,33 +19,39 @@ public static class DeriveCommand
         string? vectorsPath = options.Optional("vectors");
         int? outputIndex = options.OptionalIndex("output-index");
         string? outPath = options.Optional("out");
+        int threads = options.OptionalIndex("threads") ?? Environment.ProcessorCount;
         options.RejectUnknown("derive");
+        if (threads < 1) throw new UsageException($"option --threads expects at least 1, got {threads}");
         if (queryName == "hvp" && vectorsPath == null) throw new UsageException("hvp needs --vectors V.csv");
         if (queryName != "hvp" && vectorsPath != null) throw new UsageException($"--vectors applies to hvp, not to {queryName}");
+        foreach (var (option, path) in new[] { ("--inputs", inputsPath), ("--vectors", vectorsPath) })
+            if (outPath != null && path != null && FilePaths.Same(outPath, path))
+                throw new UsageException($"--out '{outPath}' is the same file as {option} '{path}', which the results would replace");
 
         var model = ModelSource.Load(modelSpec);
         int d = model.InputLength;
-        // Every line is read and checked before any work, so a bad line costs nothing and writes nothing.
-        var inputs = Csv.ReadRows(inputsPath, d);
-        var vectors = vectorsPath == null ? null : Csv.ReadRows(vectorsPath, d);
-        if (vectors != null && vectors.Count != inputs.Count)
-            throw new InvalidDataException($"{vectorsPath}: expected {inputs.Count} lines (one vector per input line), got {vectors.Count}");
-
         var query = Query.Compile(model, queryName, outputIndex);
-        int rowLength = query.InputLength;
-        var batch = new double[inputs.Count * rowLength];
-        for (int n = 0; n < inputs.Count; n++)
+
+        using var inputs = new CsvLines(inputsPath, d);
+        using var vectors = vectorsPath == null ? null : new CsvLines(vectorsPath, d);
+        using var output = OutputFile.Create(outPath);
+        var batch = new DeriveBatch(query, d, vectors != null, threads);
+        var report = new Progress(progress);
+        long rows = 0;
+        int n;
+        do
         {
-            inputs[n].CopyTo(batch, n * rowLength);
-            vectors?[n].CopyTo(batch, n * rowLength + d);
+            n = batch.Fill(inputs, vectors);
+            if (n > 0) batch.Run(n, output, inputsPath, vectorsPath);
+            rows += n;
+            report.Update(rows, inputs.Fraction);
         }
-        var results = new double[inputs.Count * query.OutputLength];
-        query.EvaluateBatch(batch, results);
-        var text = new StringBuilder();
-        for (int n = 0; n < inputs.Count; n++)
-            text.AppendLine(Csv.FormatRow(results.AsSpan(n * query.OutputLength, query.OutputLength)));
-        if (outPath == null) stdout.Write(text.ToString());
-        else Csv.WriteAtomically(outPath, text.ToString());
+        while (n == batch.Capacity);
+        report.Finish();
+        if (rows == 0) throw new InvalidDataException($"{inputsPath}: expected at least one line of {d} numbers, got an empty file");
+        if (vectors != null && vectors.TryRead(out _, out _))
+            throw DeriveBatch.CountMismatch(rows, vectors);
+        output.Commit(stdout);
         return CommandLine.Ok;
     }
 }

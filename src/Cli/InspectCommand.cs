@@ -8,15 +8,16 @@ namespace TapeAD.Cli;
 public static class InspectCommand
 {
     /// <summary>Prints the model's description and tensor graph, then per query the level and mode the cost model
-    /// chooses, the rows it propagates, the scalar graph's size where that level is chosen, and the time to prepare it.</summary>
+    /// chooses, the rows it propagates, the scalar graph's size where that level is chosen, and the time to prepare it.
+    /// Every query is prepared before anything is printed, so a failure prints its error line alone.</summary>
     public static int Run(string spec, Options options, TextWriter o)
     {
         options.RejectUnknown("inspect");
         var model = ModelSource.Load(spec);
-        o.WriteLine(model.Description);
-        o.WriteLine(model.Tensor.DescribeGraph());
-        o.WriteLine();
-        o.WriteLine($"{"query",-10} {"shape",-14} {"level",-13} {"mode",-19} {"rows fwd+back",13} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
+        // A gradient of output 0 does not exist then; say so rather than name an index range of 0 to -1.
+        if (model.Tensor.OutputLength == 0)
+            throw new InvalidDataException($"{spec}: the model has no outputs (or only empty ones), so there is nothing to differentiate.");
+        var rows = new List<string>();
         foreach (string name in Query.Names)
         {
             var choice = Query.Choose(model, name, null);
@@ -29,9 +30,14 @@ public static class InspectCommand
                 : ("-", "tensor executor");
             string shape = "[" + string.Join(", ", compiled.Shape) + "]";
             string level = choice.ScalarGraph ? "scalar graph" : "tensor level";
-            string rows = $"{choice.ForwardRows}+{choice.ReverseRows}";
-            o.WriteLine($"{name,-10} {shape,-14} {level,-13} {choice.Mode,-19} {rows,13} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {backend,-12}");
+            string propagated = $"{choice.ForwardRows}+{choice.ReverseRows}";
+            rows.Add($"{name,-10} {shape,-14} {level,-13} {choice.Mode,-19} {propagated,13} {nodes,11} {clock.Elapsed.TotalMilliseconds,11:F1}  {backend,-12}");
         }
+        o.WriteLine(model.Description);
+        o.WriteLine(model.Tensor.DescribeGraph());
+        o.WriteLine();
+        o.WriteLine($"{"query",-10} {"shape",-14} {"level",-13} {"mode",-19} {"rows fwd+back",13} {"graph nodes",11} {"prepare ms",11}  {"compiled as",-12}");
+        foreach (string row in rows) o.WriteLine(row);
         return CommandLine.Ok;
     }
 }

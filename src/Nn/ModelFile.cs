@@ -14,7 +14,9 @@ namespace TapeAD.Nn;
 /// A malformed model throws <see cref="FormatException"/> whose message says where (layer index,
 /// field, row, column), what was expected and what came: invalid JSON, a missing, unknown or repeated
 /// field, a wrong count of rows or numbers, a value that is not a finite number, an unknown activation
-/// (with the valid names), layers whose sizes do not connect, or no layers at all.
+/// (with the valid names), layers whose sizes do not connect, or no layers at all. Every size is
+/// checked against the numbers the document holds before anything is allocated, so a layer claiming
+/// <c>"in": 2000000000</c> with a row of two numbers is refused at once, naming the row.
 /// </remarks>
 public static class ModelFile
 {

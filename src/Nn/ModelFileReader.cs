@@ -64,15 +64,23 @@ internal static class ModelFileReader
             throw Error(where, "field \"W\"", $"an array of {outputs} rows", rows);
         if (rows.GetArrayLength() != outputs)
             throw new FormatException($"{where}, field \"W\": expected {outputs} rows (\"out\"), got {rows.GetArrayLength()}.");
-        var weights = new double[outputs * inputs];
+        // Every count is checked against the numbers the document holds before anything is allocated:
+        // "in": 2000000000 with a row of two numbers must not ask for 16 GB first. Once every row has
+        // "in" numbers, out × in numbers are in the text, so the product fits an int.
         int i = 0;
         foreach (var row in rows.EnumerateArray())
+            Count(row, inputs, $"{where}, field \"W\", row {i++}", "\"in\"");
+        var b = fields["b"];
+        Count(b, outputs, $"{where}, field \"b\"", "\"out\"");
+        var weights = new double[outputs * inputs];
+        i = 0;
+        foreach (var row in rows.EnumerateArray())
         {
-            Numbers(row, inputs, $"{where}, field \"W\", row {i}", "\"in\"", weights.AsSpan(i * inputs, inputs));
+            Numbers(row, $"{where}, field \"W\", row {i}", weights.AsSpan(i * inputs, inputs));
             i++;
         }
         var bias = new double[outputs];
-        Numbers(fields["b"], outputs, $"{where}, field \"b\"", "\"out\"", bias);
+        Numbers(b, $"{where}, field \"b\"", bias);
         return new Dense(inputs, outputs, act, weights, bias);
     }
 
@@ -101,12 +109,17 @@ internal static class ModelFileReader
         return n;
     }
 
-    private static void Numbers(JsonElement e, int count, string where, string countField, Span<double> into)
+    private static void Count(JsonElement e, int count, string where, string countField)
     {
         if (e.ValueKind != JsonValueKind.Array)
             throw Error(where, null, $"an array of {count} numbers", e);
         if (e.GetArrayLength() != count)
             throw new FormatException($"{where}: expected {count} numbers ({countField}), got {e.GetArrayLength()}.");
+    }
+
+    /// <summary>Reads an array already checked by <see cref="Count"/> into <paramref name="into"/>.</summary>
+    private static void Numbers(JsonElement e, string where, Span<double> into)
+    {
         int j = 0;
         foreach (var v in e.EnumerateArray())
         {

@@ -63,8 +63,8 @@ internal static class Elementwise
             sa *= da;
             sb *= db;
         }
+        if (OnnxLimits.TooLarge(shape) is { } tooLarge) throw node.Unsupported($"the broadcast result's {tooLarge}");
         long size = Tensor.SizeOf(shape);
-        if (size > Array.MaxLength) throw node.Unsupported($"the broadcast shape {Tensor.Format(shape)} is too large");
         var ia = new int[size];
         var ib = new int[size];
         var index = new int[rank];

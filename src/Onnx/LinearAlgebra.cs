@@ -55,9 +55,8 @@ internal static class LinearAlgebra
         int m = a.Shape[0], k = a.Shape[1], kb = b.Shape[0], n = b.Shape[1];
         if (k != kb)
             throw node.Invalid($"inner dimensions differ: {Tensor.Format(a.Shape)} times {Tensor.Format(b.Shape)}");
+        if (OnnxLimits.TooLarge([m, n]) is { } tooLarge) throw node.Unsupported($"the product's {tooLarge}");
         long size = (long)m * n;
-        if (size > Array.MaxLength || (long)m * k > Array.MaxLength || (long)k * n > Array.MaxLength)
-            throw node.Unsupported($"the product {Tensor.Format(a.Shape)} × {Tensor.Format(b.Shape)} is too large");
         if (size == 0) return Tensor.Constant([m, n], []);
         if (k == 0) return Tensor.Constant([m, n], new double[size]);
         var g = node.Graph;
@@ -82,6 +81,8 @@ internal static class LinearAlgebra
             int yt = g.MatMul(bt, a.Values!, m, k);
             return node.Result([m, n], n == 1 ? yt : g.Take(yt, TransposeIndices(n, m)));
         }
+        // Every (i, j) reads a row and a column: m·n·k pairs, as large as the tensors it may build.
+        if (OnnxLimits.TooLarge([m, n, k]) is { } pairs) throw node.Unsupported($"the product of two computed matrices pairs {pairs}");
         var rows = new int[size * k];
         var cols = new int[size * k];
         for (int i = 0, at = 0; i < m; i++)

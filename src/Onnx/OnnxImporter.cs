@@ -19,6 +19,7 @@ internal static class OnnxImporter
         // Since IR version 3 a model must name its operator sets; a file cut after its graph lacks them.
         if (model.IrVersion >= 3 && model.OpsetImport.Count == 0)
             throw new InvalidDataException($"{name}: the model imports no operator set (ONNX requires one from IR version 3 on); is the file truncated?");
+        OnnxLimits.CheckVersions(model.IrVersion, DefaultOpset(model), name);
         var graph = new TensorGraph();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
 
@@ -34,7 +35,7 @@ internal static class OnnxImporter
         foreach (var info in graphProto.Input)
         {
             if (values.ContainsKey(info.Name)) continue; // an initializer that is also listed as an input is a constant
-            var (elementType, declared, shape) = DeclaredInput(info, name);
+            var (elementType, declared, shape) = DeclaredInput(info, name, inputLength);
             int length = (int)Tensor.SizeOf(shape);
             var tensor = length == 0 ? Tensor.Constant(shape, []) : Tensor.Computed(shape, graph.Input(inputLength, length));
             if (!values.TryAdd(info.Name, tensor))
@@ -111,25 +112,33 @@ internal static class OnnxImporter
         return producers;
     }
 
-    private static (string ElementType, string Declared, int[] Shape) DeclaredInput(ValueInfoProto info, string name)
+    /// <summary>An input's element type and shape, refused unless its size fits the limits
+    /// (<see cref="OnnxLimits"/>) beside the <paramref name="inputLength"/> numbers of the inputs before it.</summary>
+    private static (string ElementType, string Declared, int[] Shape) DeclaredInput(ValueInfoProto info, string name, int inputLength)
     {
         string what = $"{name}: graph input '{info.Name}'";
         var tensorType = info.Type?.TensorType ?? throw new NotSupportedException($"{what} is not a tensor; only tensor inputs are supported.");
         if ((DataType)tensorType.ElemType is not (DataType.Float or DataType.Double))
             throw new NotSupportedException($"{what} has element type {TensorReader.ElementTypeName(tensorType.ElemType)}; supported: float32, float64.");
         var dims = tensorType.Shape?.Dim ?? throw new NotSupportedException($"{what} declares no shape; a shape is needed to size the function's input.");
-        var shape = new int[dims.Count];
+        var shape = new long[dims.Count];
         for (int d = 0; d < shape.Length; d++)
         {
-            if (dims[d].ValueCase == DimCase.DimValue && dims[d].DimValue is >= 0 and <= int.MaxValue)
-                shape[d] = (int)dims[d].DimValue;
+            if (dims[d].ValueCase == DimCase.DimValue && dims[d].DimValue >= 0)
+                shape[d] = dims[d].DimValue;
             else if (dims[d].ValueCase != DimCase.DimValue && d == 0 && dims.Count >= 2)
                 shape[d] = 1; // a symbolic batch dimension: one sample
             else
                 throw new NotSupportedException($"{what} has dimension {d} = {FormatDim(dims[d])} of shape {Format(dims)}; " +
                     "only the first (batch) dimension of an input of rank 2 or more may be symbolic, and it is taken as 1.");
         }
-        return (TensorReader.ElementTypeName(tensorType.ElemType), Format(dims), shape);
+        if (OnnxLimits.TooLarge(shape) is { } tooLarge)
+            throw new NotSupportedException($"{what}: {tooLarge}.");
+        long length = OnnxLimits.ElementCount(shape);
+        if (inputLength + length > OnnxLimits.MaxInputLength)
+            throw new NotSupportedException($"{what} of shape {Format(dims)} holds {length} numbers, after {inputLength} in the inputs before it; " +
+                $"the inputs may hold at most {OnnxLimits.MaxInputLength} (2^20) numbers in all.");
+        return (TensorReader.ElementTypeName(tensorType.ElemType), Format(dims), Array.ConvertAll(shape, d => (int)d));
     }
 
     private static (string ElementType, string Declared) DeclaredOutput(ValueInfoProto info, Tensor y, string name)

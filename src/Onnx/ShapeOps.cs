@@ -44,6 +44,8 @@ internal static class ShapeOps
         if (inferred >= 0 && known > 0 && x.Size % known == 0) shape[inferred] = (int)(x.Size / known);
         if (Tensor.SizeOf(shape) != x.Size)
             throw node.Invalid($"cannot reshape {Tensor.Format(x.Shape)} to [{string.Join(", ", requested)}]");
+        if (OnnxLimits.TooLarge(shape, Math.Max(OnnxLimits.MaxElements, x.Data.Length)) is { } tooLarge)
+            throw node.Unsupported($"the result's {tooLarge}");
         return x.Reshaped(shape);
     }
 
@@ -77,11 +79,12 @@ internal static class ShapeOps
         foreach (var p in parts)
             if (p.Rank != first.Rank || Enumerable.Range(0, first.Rank).Any(d => d != axis && p.Shape[d] != first.Shape[d]))
                 throw node.Invalid($"cannot concatenate shapes {string.Join(" and ", parts.Select(q => Tensor.Format(q.Shape)))} on axis {axis}");
-        var shape = (int[])first.Shape.Clone();
-        shape[axis] = checked(parts.Sum(p => p.Shape[axis]));
-        int outer = checked((int)Tensor.SizeOf(first.Shape.Take(axis))), inner = checked((int)Tensor.SizeOf(first.Shape.Skip(axis + 1)));
+        var extent = Array.ConvertAll(first.Shape, d => (long)d);
+        extent[axis] = parts.Sum(p => (long)p.Shape[axis]);
+        if (OnnxLimits.TooLarge(extent) is { } tooLarge) throw node.Unsupported($"the result's {tooLarge}");
+        var shape = Array.ConvertAll(extent, d => (int)d);
+        int outer = (int)Tensor.SizeOf(first.Shape.Take(axis)), inner = (int)Tensor.SizeOf(first.Shape.Skip(axis + 1));
         long size = Tensor.SizeOf(shape);
-        if (size > Array.MaxLength) throw node.Unsupported($"the concatenation {Tensor.Format(shape)} is too large");
         // Element order: for each outer index, each part's block in turn.
         var order = new List<(int Part, int Index)>((int)size);
         for (int o = 0; o < outer; o++)

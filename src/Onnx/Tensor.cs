@@ -45,12 +45,8 @@ internal sealed class Tensor
     /// <summary>The elements' node in <paramref name="graph"/>: the computing node, or a constant node.</summary>
     public int NodeIn(TensorGraph graph) => IsConstant ? graph.Constant(Values) : Node;
 
-    public static long SizeOf(IEnumerable<int> shape)
-    {
-        long size = 1;
-        foreach (int d in shape) size *= d;
-        return size;
-    }
+    /// <summary>The element count, saturating rather than wrapping (see <see cref="OnnxLimits.ElementCount(IEnumerable{int})"/>).</summary>
+    public static long SizeOf(IEnumerable<int> shape) => OnnxLimits.ElementCount(shape);
 
     public static string Format(IEnumerable<int> shape) => $"[{string.Join(", ", shape)}]";
 }

@@ -11,32 +11,68 @@ internal static class TensorReader
     public const string Supported = "float32, float64, int32, int64";
 
     /// <summary>Shape and row-major values of <paramref name="tensor"/>; <paramref name="owner"/> starts error messages.</summary>
+    /// <remarks>The shape is checked against the number of values the file holds before anything is
+    /// allocated, so a shape claiming billions of elements costs nothing (<see cref="OnnxLimits"/>).</remarks>
     public static (int[] Shape, double[] Values) Read(TensorProto tensor, string owner)
     {
         string what = $"{owner}: tensor '{tensor.Name}'";
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
             throw new NotSupportedException($"{what} keeps its data in an external file, which is not supported (save the model with its weights inside).");
-        var shape = new int[tensor.Dims.Count];
-        for (int d = 0; d < shape.Length; d++)
-            shape[d] = tensor.Dims[d] is >= 0 and <= int.MaxValue ? (int)tensor.Dims[d]
-                : throw new InvalidDataException($"{what} has dimension {d} of size {tensor.Dims[d]}.");
-        long size = Tensor.SizeOf(shape);
-        var raw = tensor.RawData.Span;
-        double[] values = (DataType)tensor.DataType switch
+        var dims = tensor.Dims;
+        for (int d = 0; d < dims.Count; d++)
+            if (dims[d] < 0) throw new InvalidDataException($"{what} has dimension {d} of size {dims[d]}.");
+        var type = (DataType)tensor.DataType;
+        int width = type switch
         {
-            DataType.Float => raw.IsEmpty ? tensor.FloatData.Select(v => (double)v).ToArray()
-                : FromRaw(raw, 4, what, b => BinaryPrimitives.ReadSingleLittleEndian(b)),
-            DataType.Double => raw.IsEmpty ? tensor.DoubleData.ToArray()
-                : FromRaw(raw, 8, what, BinaryPrimitives.ReadDoubleLittleEndian),
-            DataType.Int64 => raw.IsEmpty ? tensor.Int64Data.Select(v => (double)v).ToArray()
-                : FromRaw(raw, 8, what, b => BinaryPrimitives.ReadInt64LittleEndian(b)),
-            DataType.Int32 => raw.IsEmpty ? tensor.Int32Data.Select(v => (double)v).ToArray()
-                : FromRaw(raw, 4, what, b => BinaryPrimitives.ReadInt32LittleEndian(b)),
+            DataType.Float or DataType.Int32 => 4,
+            DataType.Double or DataType.Int64 => 8,
             _ => throw new NotSupportedException($"{what} has element type {ElementTypeName(tensor.DataType)}; supported: {Supported}."),
         };
-        if (values.Length != size)
-            throw new InvalidDataException($"{what} has {values.Length} values for shape {Tensor.Format(shape)} ({size} expected).");
-        return (shape, values);
+        var raw = tensor.RawData.Span;
+        if (raw.Length % width != 0)
+            throw new InvalidDataException($"{what} has {raw.Length} bytes of raw data, not a multiple of its element size {width}.");
+        int count = !raw.IsEmpty ? raw.Length / width : type switch
+        {
+            DataType.Float => tensor.FloatData.Count,
+            DataType.Double => tensor.DoubleData.Count,
+            DataType.Int64 => tensor.Int64Data.Count,
+            _ => tensor.Int32Data.Count,
+        };
+        long size = OnnxLimits.ElementCount(dims);
+        string shape = $"[{string.Join(", ", dims)}]";
+        if (size != count)
+            throw new InvalidDataException($"{what} has {count} values for shape {shape} ({(size == long.MaxValue ? "more than 2^63" : size)} expected).");
+        // Dimensions of 0 leave the tensor empty whatever the others say; bound them like a computed tensor.
+        if (OnnxLimits.TooLarge(dims, Math.Max(OnnxLimits.MaxElements, count)) is { } tooLarge)
+            throw new NotSupportedException($"{what}: {tooLarge}.");
+
+        var values = new double[count];
+        if (!raw.IsEmpty)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var bytes = raw.Slice(i * width, width);
+                values[i] = type switch
+                {
+                    DataType.Float => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+                    DataType.Double => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+                    DataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+                    _ => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+                };
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+                values[i] = type switch
+                {
+                    DataType.Float => tensor.FloatData[i],
+                    DataType.Double => tensor.DoubleData[i],
+                    DataType.Int64 => tensor.Int64Data[i],
+                    _ => tensor.Int32Data[i],
+                };
+        }
+        return (Array.ConvertAll(dims.ToArray(), d => (int)d), values);
     }
 
     /// <summary>A readable name for an ONNX element type code ("float32", "int64", ...).</summary>
@@ -55,15 +91,4 @@ internal static class TensorReader
         DataType.String => "string",
         var other => other.ToString().ToLowerInvariant(),
     };
-
-    private delegate double ElementReader(ReadOnlySpan<byte> bytes);
-
-    private static double[] FromRaw(ReadOnlySpan<byte> raw, int width, string what, ElementReader read)
-    {
-        if (raw.Length % width != 0)
-            throw new InvalidDataException($"{what} has {raw.Length} bytes of raw data, not a multiple of its element size {width}.");
-        var values = new double[raw.Length / width];
-        for (int i = 0; i < values.Length; i++) values[i] = read(raw.Slice(i * width, width));
-        return values;
-    }
 }
