@@ -65,7 +65,9 @@ public sealed partial class CompiledFunction : ICompiledQuery
     /// <summary>Compiles <paramref name="function"/> with the default options.</summary>
     public static CompiledFunction Compile(TapeFunction function) => Compile(function, CompilerOptions.Default);
 
-    /// <summary>Compiles <paramref name="function"/>.</summary>
+    /// <summary>Compiles <paramref name="function"/>; where dynamic code is unsupported
+    /// (<see cref="RuntimeFeature.IsDynamicCodeSupported"/> false, as under NativeAOT) the result runs on
+    /// <see cref="CompiledBackend.Interpreted"/>.</summary>
     /// <exception cref="InvalidOperationException">When FastExpressionCompiler refuses an emitted
     /// method and <see cref="CompilerOptions.RequireFastCompiler"/> is on.</exception>
     public static CompiledFunction Compile(TapeFunction function, CompilerOptions options)
@@ -74,7 +76,9 @@ public sealed partial class CompiledFunction : ICompiledQuery
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var plan = new UsePlan(function.Graph, function.Outputs);
-        if (function.Graph.Count > options.InterpretAboveNodes)
+        // Without dynamic code (NativeAOT, iOS) nothing can be compiled at run time: the instruction
+        // loop gives the same bits there; TapeFunction.EmitCSharp gives straight-line code at build time.
+        if (!RuntimeFeature.IsDynamicCodeSupported || function.Graph.Count > options.InterpretAboveNodes)
             return new CompiledFunction(function, new InterpretedKernel(plan), plan.LiveCount, false);
         var (kernel, usedSystemCompiler) = MethodCompiler.Compile(plan, function.Description, options);
         return new CompiledFunction(function, kernel, plan.LiveCount, usedSystemCompiler);

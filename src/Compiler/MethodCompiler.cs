@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FastExpressionCompiler;
 
 namespace TapeAD.Compiler;
@@ -7,6 +8,9 @@ namespace TapeAD.Compiler;
 /// alive at once, however large the graph.</summary>
 internal static class MethodCompiler
 {
+    [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "The trees call only public static methods of Math and Primitives, which Primitives looks up with typeof(...).GetMethod (so the trimmer keeps them), and SpanAccess's methods, which it keeps the same way.")]
     public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
     {
         var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
