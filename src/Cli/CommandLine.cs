@@ -27,6 +27,11 @@ public static class CommandLine
               gradient and single-output hvp take --output-index; hvp takes --vectors.
               FILE is a JSON model file or an ONNX file (*.onnx); built-in models: seed,
               small-deep, pinn, wide.
+          tapead emit --model FILE|builtin:NAME --query QUERY [--output-index K]
+                      [--namespace NS] [--class NAME] [--out Model.cs]
+              the query as a self-contained C# file (straight-line code, no TapeAD needed at run
+              time) with Evaluate(ReadOnlySpan<double>, Span<double>) and EvaluateBatch; for
+              NativeAOT, Unity and start-up without compiling. Default class TapeAD.Generated.Model.
         """;
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
@@ -43,9 +48,10 @@ public static class CommandLine
             {
                 "demo" => DemoCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
                 "derive" => DeriveCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
+                "emit" => EmitCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
                 "inspect" when args.Length >= 2 => InspectCommand.Run(args[1], Options.Parse(args.AsSpan(2)), stdout),
                 "inspect" => throw new UsageException("inspect needs a model: tapead inspect FILE|builtin:NAME"),
-                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive or inspect"),
+                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive, emit or inspect"),
             };
         }
         catch (UsageException e)
