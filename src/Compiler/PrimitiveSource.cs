@@ -70,17 +70,17 @@ internal static class PrimitiveSource
         var usings = new SortedSet<string>(StringComparer.Ordinal);
         if (methods.Count > 0)
         {
-            output.AppendLine("    /// <summary>The primitives' value methods, copied from TapeAD's src/Tape/Primitives.cs.</summary>");
-            output.AppendLine("    private static class Primitives");
-            output.AppendLine("    {");
+            output.Append("    /// <summary>The primitives' value methods, copied from TapeAD's src/Tape/Primitives.cs.</summary>\n");
+            output.Append("    private static class Primitives\n");
+            output.Append("    {\n");
             foreach (string field in library.Constants) output.Append(Indent(field, "        "));
             foreach (string name in methods) output.Append(Indent(library.Methods[name], "        "));
-            output.AppendLine("    }");
+            output.Append("    }\n");
         }
         foreach (string name in classes)
         {
             var file = library.Classes[name];
-            output.AppendLine($"    // Copied from TapeAD's src/Tape/{file.Path}.");
+            output.Append($"    // Copied from TapeAD's src/Tape/{file.Path}.\n");
             output.Append(Indent(file.Body, "    "));
             usings.UnionWith(file.Usings);
         }
