@@ -31,6 +31,11 @@ public static class CommandLine
               --out is written whole or not at all, and may not be an input file.
               FILE is a JSON model file or an ONNX file (*.onnx); built-in models: seed,
               small-deep, pinn, wide.
+          tapead emit --model FILE|builtin:NAME --query QUERY [--output-index K]
+                      [--namespace NS] [--class NAME] [--out Model.cs]
+              the query as a self-contained C# file (straight-line code, no TapeAD needed at run
+              time) with Evaluate(ReadOnlySpan<double>, Span<double>) and EvaluateBatch; for
+              NativeAOT, Unity and start-up without compiling. Default class TapeAD.Generated.Model.
         """;
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
@@ -49,9 +54,10 @@ public static class CommandLine
                 // Progress only on a terminal, so that logs and pipes get the results and errors alone.
                 "derive" => DeriveCommand.Run(Options.Parse(args.AsSpan(1)), stdout,
                     ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? stderr : null),
+                "emit" => EmitCommand.Run(Options.Parse(args.AsSpan(1)), stdout),
                 "inspect" when args.Length >= 2 => InspectCommand.Run(args[1], Options.Parse(args.AsSpan(2)), stdout),
                 "inspect" => throw new UsageException("inspect needs a model: tapead inspect FILE|builtin:NAME"),
-                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive or inspect"),
+                _ => throw new UsageException($"unknown command '{args[0]}'; expected demo, derive, emit or inspect"),
             };
         }
         catch (UsageException e)

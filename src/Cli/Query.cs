@@ -1,5 +1,6 @@
 using TapeAD.Compiler;
 using TapeAD.Layers;
+using TapeAD.Tape;
 
 namespace TapeAD.Cli;
 
@@ -30,6 +31,22 @@ public static class Query
         if (outputIndex != null && type is not (QueryType.Gradient or QueryType.HessianVectorProduct))
             throw new UsageException($"--output-index applies to gradient and hvp, not to {name}");
         return type == QueryType.Gradient ? outputIndex ?? 0 : outputIndex;
+    }
+
+    /// <summary>Builds query <paramref name="name"/> of <paramref name="model"/> as a scalar graph (for emitting it as C#).</summary>
+    public static TapeFunction Build(TapeFunction model, string name, int? outputIndex)
+    {
+        int? k = OutputIndexFor(name, outputIndex);
+        return TypeOf(name) switch
+        {
+            QueryType.Value => model,
+            QueryType.Gradient => model.Gradient(k!.Value),
+            QueryType.Jacobian => model.Jacobian(),
+            QueryType.Hessian => model.Hessian(),
+            QueryType.HessianVectorProduct => k is int i ? model.HessianVectorProduct(i) : model.HessianVectorProduct(),
+            QueryType.SecondOrderJacobian => model.SecondOrderJacobian(),
+            _ => model.Laplacian(),
+        };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using TapeAD.Tape;
 
@@ -69,7 +70,9 @@ public sealed partial class CompiledFunction : ICompiledQuery
     /// <summary>Compiles <paramref name="function"/> with the default options.</summary>
     public static CompiledFunction Compile(TapeFunction function) => Compile(function, CompilerOptions.Default);
 
-    /// <summary>Compiles <paramref name="function"/>.</summary>
+    /// <summary>Compiles <paramref name="function"/>; where dynamic code is unsupported
+    /// (<see cref="RuntimeFeature.IsDynamicCodeSupported"/> false, as under NativeAOT) the result runs on
+    /// <see cref="CompiledBackend.Interpreted"/>.</summary>
     /// <exception cref="InvalidOperationException">When FastExpressionCompiler refuses an emitted
     /// method and <see cref="CompilerOptions.RequireFastCompiler"/> is on.</exception>
     public static CompiledFunction Compile(TapeFunction function, CompilerOptions options)
@@ -78,12 +81,20 @@ public sealed partial class CompiledFunction : ICompiledQuery
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var plan = new UsePlan(function.Graph, function.Outputs);
-        if (function.Graph.Count > options.InterpretAboveNodes)
+        // Without dynamic code (NativeAOT, iOS) nothing can be compiled at run time: the instruction
+        // loop gives the same bits there; TapeFunction.EmitCSharp gives straight-line code at build time.
+        if (!RuntimeFeature.IsDynamicCodeSupported || function.Graph.Count > options.InterpretAboveNodes)
             return new CompiledFunction(function, new InterpretedKernel(plan), null, plan.LiveCount, false);
         var (kernel, usedSystemCompiler) = MethodCompiler.Compile(plan, function.Description, options);
+        return new CompiledFunction(function, kernel, LazyVectorKernel(plan, function.Description, options), plan.LiveCount, usedSystemCompiler);
+    }
+
+    // The SIMD form is compiled on the first batch call; only reached past the dynamic-code check above.
+    [RequiresDynamicCode("Compiles expression trees to IL.")]
+    private static Lazy<IVectorKernel?> LazyVectorKernel(UsePlan plan, string description, CompilerOptions options)
+    {
         var lanes = options.BatchVectors;
-        var vector = new Lazy<IVectorKernel?>(() => VectorKernel.Compile(plan, function.Description, options, lanes));
-        return new CompiledFunction(function, kernel, vector, plan.LiveCount, usedSystemCompiler);
+        return new Lazy<IVectorKernel?>(() => VectorKernel.Compile(plan, description, options, lanes));
     }
 
     /// <summary>Evaluates the function at <paramref name="x"/> into <paramref name="result"/>.</summary>

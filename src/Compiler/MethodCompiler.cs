@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FastExpressionCompiler;
 
 namespace TapeAD.Compiler;
@@ -7,6 +8,7 @@ namespace TapeAD.Compiler;
 /// alive at once, however large the graph.</summary>
 internal static class MethodCompiler
 {
+    [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
     public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
     {
         var (methods, scratchLength, usedSystemCompiler) = CompileMethods<GraphMethod>(plan, ScalarEmission.Instance, description, options);
@@ -15,6 +17,9 @@ internal static class MethodCompiler
 
     /// <summary>The graph's methods for <paramref name="lanes"/> (whose delegate type is <typeparamref name="TMethod"/>),
     /// and the values of scratch they pass between them.</summary>
+    [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "The trees call only public static methods of Math, Primitives, the kernels and the vector operations, which their owners look up with typeof(...).GetMethod (so the trimmer keeps them), and SpanAccess's methods, which it keeps the same way.")]
     public static (TMethod[] Methods, int ScratchLength, bool UsedSystemCompiler) CompileMethods<TMethod>(
         UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options) where TMethod : Delegate
     {

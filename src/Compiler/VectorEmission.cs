@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.Intrinsics;
@@ -20,13 +21,17 @@ internal delegate void VectorMethod<TVector>(TVector[] x, TVector[] result, TVec
 internal sealed class VectorEmission : ILaneEmission
 {
     private readonly MethodInfo _constant, _lanewise;
+    private readonly Type _arrayType;
     private readonly Dictionary<Op, MethodInfo> _primitives = [];
 
-    private VectorEmission(Type ops, Type vectorClass, Type valueType, int width)
+    // The types are passed whole (no MakeGenericType, no MakeArrayType), so the trimmer sees every one.
+    private VectorEmission([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type ops,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type vectorClass, Type valueType, Type arrayType, Type delegateType, int width)
     {
         ValueType = valueType;
+        _arrayType = arrayType;
         Width = width;
-        DelegateType = typeof(VectorMethod<>).MakeGenericType(valueType);
+        DelegateType = delegateType;
         _constant = vectorClass.GetMethod("Create", [typeof(double)])!;
         _lanewise = ops.GetMethod("Lanewise")!;
         foreach (var op in Enum.GetValues<Op>())
@@ -38,10 +43,12 @@ internal sealed class VectorEmission : ILaneEmission
     }
 
     /// <summary>Four inputs per <see cref="Vector256{T}"/>.</summary>
-    public static VectorEmission Of256 { get; } = new(typeof(VectorOps256), typeof(Vector256), typeof(Vector256<double>), Vector256<double>.Count);
+    public static VectorEmission Of256 { get; } = new(typeof(VectorOps256), typeof(Vector256), typeof(Vector256<double>), typeof(Vector256<double>[]),
+        typeof(VectorMethod<Vector256<double>>), Vector256<double>.Count);
 
     /// <summary>Eight inputs per <see cref="Vector512{T}"/>.</summary>
-    public static VectorEmission Of512 { get; } = new(typeof(VectorOps512), typeof(Vector512), typeof(Vector512<double>), Vector512<double>.Count);
+    public static VectorEmission Of512 { get; } = new(typeof(VectorOps512), typeof(Vector512), typeof(Vector512<double>), typeof(Vector512<double>[]),
+        typeof(VectorMethod<Vector512<double>>), Vector512<double>.Count);
 
     /// <summary>The widest form the hardware accelerates, or null when it accelerates neither.</summary>
     public static VectorEmission? Widest =>
@@ -56,7 +63,7 @@ internal sealed class VectorEmission : ILaneEmission
 
     public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters()
     {
-        var array = ValueType.MakeArrayType();
+        var array = _arrayType;
         return (Expression.Parameter(array, "x"), Expression.Parameter(array, "result"), Expression.Parameter(array, "scratch"));
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -18,6 +19,7 @@ internal static class VectorKernel
 {
     /// <summary>Compiles <paramref name="plan"/> for <paramref name="lanes"/>; null when there are none
     /// (no accelerated vectors: the batch runs row by row).</summary>
+    [RequiresDynamicCode("Compiles expression trees to IL; only called where dynamic code is supported.")]
     public static IVectorKernel? Compile(UsePlan plan, string description, CompilerOptions options, VectorEmission? lanes) => lanes?.Width switch
     {
         null => null,
@@ -40,6 +42,7 @@ internal sealed unsafe class VectorKernel<TVector>(VectorMethod<TVector>[] metho
 
     public int Width { get; } = Unsafe.SizeOf<TVector>() / sizeof(double);
 
+    [RequiresDynamicCode("Compiles expression trees to IL; only called where dynamic code is supported.")]
     public static VectorKernel<TVector> Compile(UsePlan plan, string description, CompilerOptions options, VectorEmission lanes)
     {
         var (methods, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options);

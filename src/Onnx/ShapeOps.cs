@@ -44,7 +44,7 @@ internal static class ShapeOps
         if (inferred >= 0 && known > 0 && x.Size % known == 0) shape[inferred] = (int)(x.Size / known);
         if (Tensor.SizeOf(shape) != x.Size)
             throw node.Invalid($"cannot reshape {Tensor.Format(x.Shape)} to [{string.Join(", ", requested)}]");
-        if (OnnxLimits.TooLarge(shape, Math.Max(OnnxLimits.MaxElements, x.Data.Length)) is { } tooLarge)
+        if (OnnxLimits.TooLarge(shape, Math.Max(OnnxLimits.MaxElements, x.Size)) is { } tooLarge)
             throw node.Unsupported($"the result's {tooLarge}");
         return x.Reshaped(shape);
     }
