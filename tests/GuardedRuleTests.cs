@@ -133,6 +133,24 @@ public class GuardedRuleTests
         Assert.Equal(new[] { 0.0 }, f.Laplacian().Evaluate(x).Select(Math.Abs).ToArray());
     }
 
+    [Theory]
+    [InlineData(600.0)]
+    [InlineData(5000.0)]
+    public void An_elu_of_relus_has_finite_exact_second_derivatives_where_exp_of_its_input_overflows(double x0)
+    {
+        // The relus' selects wrap the elu's in every derivative graph; elu's argument is 2.5·x, so its
+        // discarded branch would hold exp(2.5·x) = Inf without the min. f' = 2.5, f'' = 0.
+        var f = TapeFunction.Record(1, x => Elu(Relu(x[0]) * 2.0 + Relu(x[0] * 0.5)));
+        double[] x = [x0];
+        foreach (var mode in Enum.GetValues<SecondOrderMode>())
+        {
+            Assert.Equal(new[] { 0.0 }, f.Hessian(mode).Evaluate(x).Select(Math.Abs).ToArray());
+            Assert.Equal(new[] { 0.0 }, f.HessianVectorProduct(mode).Evaluate([x0, 1.0]).Select(Math.Abs).ToArray());
+        }
+        Assert.Equal(new[] { 2.5 }, f.Jacobian(FirstOrderMode.Reverse).Evaluate(x));
+        Assert.Equal(new[] { 0.0 }, f.SecondOrderJacobian().Evaluate(x).Select(Math.Abs).ToArray());
+    }
+
     [Fact]
     public void The_tensor_level_jacobian_of_a_300_input_layer_is_its_weight_matrix_bit_for_bit()
     {
