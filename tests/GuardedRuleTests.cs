@@ -10,7 +10,7 @@ namespace TapeAD.Tests;
 /// <summary>
 /// A second, independent test for each rule that had one (issue 12, item 2): the finiteness check
 /// of the select rewrite, reverse-mode accumulation of a node used twice, a negated term under a
-/// constant factor, elu's <c>exp(min(x, 0))</c> and the GEMM edge path over more than 256 terms.
+/// constant factor, elus at inputs where exp overflows and the GEMM edge path over more than 256 terms.
 /// </summary>
 public class GuardedRuleTests
 {
@@ -121,8 +121,9 @@ public class GuardedRuleTests
     [InlineData(1e300)]
     public void Nested_elus_have_finite_exact_derivatives_where_exp_of_the_input_overflows(double x0)
     {
-        // For x > 0 both elus pass their input: f = 500·x, f' = 500, f'' = 0. The discarded branches
-        // hold exp(min(·, 0)) = 1, not exp(500·x) = Inf, so no mode meets 0·Inf.
+        // For x > 0 both elus pass their input: f = 500·x, f' = 500, f'' = 0, with exp(500·x) = Inf in
+        // the discarded branches. (The chain-rule fix alone keeps these finite; the min is guarded by
+        // TapeQueryTests.ADiscardedOverflowInsideNestedSelectsGivesNoNaN.)
         var f = TapeFunction.Record(1, x => Elu(Elu(x[0]) * 500.0) + Elu(-Elu(x[0])) * 0.0);
         double[] x = [x0];
         Assert.Equal(new[] { 500.0 }, f.Gradient(0).Evaluate(x));
@@ -131,6 +132,24 @@ public class GuardedRuleTests
             Assert.Equal(new[] { 0.0 }, f.Hessian(mode).Evaluate(x).Select(Math.Abs).ToArray());
         Assert.Equal(new[] { 0.0 }, f.SecondOrderJacobian().Compile().Evaluate(x).Select(Math.Abs).ToArray());
         Assert.Equal(new[] { 0.0 }, f.Laplacian().Evaluate(x).Select(Math.Abs).ToArray());
+    }
+
+    [Theory]
+    [InlineData(600.0)]
+    [InlineData(5000.0)]
+    public void An_elu_of_relus_has_finite_exact_second_derivatives_where_exp_of_its_input_overflows(double x0)
+    {
+        // The relus' selects wrap the elu's in every derivative graph; elu's argument is 2.5·x, so its
+        // discarded branch is exp of an overflowing number. f' = 2.5, f'' = 0.
+        var f = TapeFunction.Record(1, x => Elu(Relu(x[0]) * 2.0 + Relu(x[0] * 0.5)));
+        double[] x = [x0];
+        foreach (var mode in Enum.GetValues<SecondOrderMode>())
+        {
+            Assert.Equal(new[] { 0.0 }, f.Hessian(mode).Evaluate(x).Select(Math.Abs).ToArray());
+            Assert.Equal(new[] { 0.0 }, f.HessianVectorProduct(mode).Evaluate([x0, 1.0]).Select(Math.Abs).ToArray());
+        }
+        Assert.Equal(new[] { 2.5 }, f.Jacobian(FirstOrderMode.Reverse).Evaluate(x));
+        Assert.Equal(new[] { 0.0 }, f.SecondOrderJacobian().Evaluate(x).Select(Math.Abs).ToArray());
     }
 
     [Fact]
