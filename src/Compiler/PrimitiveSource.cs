@@ -16,8 +16,9 @@ namespace TapeAD.Compiler;
 /// <remarks>
 /// <c>Primitives.cs</c> also holds the derivative rules, which need the graph, so only its
 /// <c>static double Name(double …)</c> methods and <c>const double</c> fields are taken. Every other
-/// embedded file must be a self-contained static class (only <c>System</c> namespaces); it is copied
-/// whole. The copies become private classes nested in the emitted class.
+/// embedded file holds one type (a static class, or the kernels' lane structs and interface) using only
+/// <c>System</c> namespaces and each other; it is copied whole. The copies become private types nested
+/// in the emitted class, so the kernels' own namespace is not needed there.
 /// </remarks>
 internal static class PrimitiveSource
 {
@@ -59,7 +60,7 @@ internal static class PrimitiveSource
                     pending.Push(body);
                 }
             foreach (var (name, file) in library.Classes)
-                if (!classes.Contains(name) && text.Contains($"{name}.", StringComparison.Ordinal))
+                if (!classes.Contains(name) && Regex.IsMatch(text, $@"(?<![\w.]){Regex.Escape(name)}\b"))
                 {
                     classes.Add(name);
                     pending.Push(file.Body);
@@ -182,7 +183,7 @@ internal static class PrimitiveSource
         return string.Join('\n', lines.Select((l, i) => i == 0 ? l.TrimStart() : l.Length >= indent && l[..indent].Trim().Length == 0 ? l[indent..] : l.TrimStart()));
     }
 
-    private static readonly Regex ClassHeader = new(@"^(?:public|internal)\s+(static\s+(?:partial\s+)?class\s+(\w+))", RegexOptions.Multiline);
+    private static readonly Regex ClassHeader = new(@"^(?:public|internal)\s+((?:static\s+|readonly\s+|partial\s+)*(?:class|struct|interface)\s+(\w+))", RegexOptions.Multiline);
 
     /// <summary>A self-contained file: its usings, and its class made private (the namespace line dropped).</summary>
     private static SourceFile ReadClassFile(string path, string text)
@@ -192,6 +193,8 @@ internal static class PrimitiveSource
         foreach (string line in text.Split('\n'))
         {
             string trimmed = line.Trim();
+            // Another embedded file's namespace: its types become siblings in the emitted class.
+            if (trimmed.StartsWith("using TapeAD.Tape", StringComparison.Ordinal) && trimmed.EndsWith(';')) continue;
             if (trimmed.StartsWith("using ", StringComparison.Ordinal) && trimmed.EndsWith(';')) usings.Add(trimmed);
             else if (trimmed.StartsWith("namespace ", StringComparison.Ordinal) && trimmed.EndsWith(';')) continue;
             else body.Append(line).Append('\n');
@@ -205,7 +208,7 @@ internal static class PrimitiveSource
 
     private static string ClassName(string path, string body)
     {
-        var m = Regex.Match(body, @"private\s+static\s+(?:partial\s+)?class\s+(\w+)");
-        return m.Success ? m.Groups[1].Value : throw new InvalidOperationException($"Embedded source {path} holds no static class.");
+        var m = Regex.Match(body, @"private\s+(?:static\s+|readonly\s+|partial\s+)*(?:class|struct|interface)\s+(\w+)");
+        return m.Success ? m.Groups[1].Value : throw new InvalidOperationException($"Embedded source {path} holds no type.");
     }
 }
