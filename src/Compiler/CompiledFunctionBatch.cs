@@ -21,17 +21,11 @@ public sealed partial class CompiledFunction : IBatchBlocks
         EvaluateBatch(inputs, results, BatchWorkers.DefaultThreads);
 
     /// <inheritdoc cref="ICompiledQuery.EvaluateBatch(ReadOnlySpan{double}, Span{double}, int)"/>
-    public unsafe void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads)
+    public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads)
     {
-        int rows = BatchShape.Rows(Description, inputs.Length, results.Length, _inputLength, _outputLength);
-        if (inputs.Overlaps(results)) throw new ArgumentException($"{Description}: the batch's inputs and results must not overlap.", nameof(results));
-        if (rows == 0) return;
-        _ = _vector?.Value;
-        fixed (double* x = inputs)
-        fixed (double* y = results)
-        {
-            BatchWorkers.Run(this, new BatchSpan(x, y, rows), (rows + BlockRows - 1) / BlockRows, maxThreads);
-        }
+        // The SIMD form is compiled before the workers start, on the calling thread.
+        if (!inputs.IsEmpty) _ = _vector?.Value;
+        BatchShape.Run(this, Description, inputs, results, _inputLength, _outputLength, BlockRows, maxThreads);
     }
 
     /// <summary>Inputs the batch evaluates per instruction: the SIMD width, or 1 when the graph is

@@ -187,15 +187,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         EvaluateBatch(inputs, results, BatchWorkers.DefaultThreads);
 
     /// <inheritdoc/>
-    public unsafe void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads)
-    {
-        int rows = BatchShape.Rows(Description, inputs.Length, results.Length, InputLength, OutputLength);
-        if (inputs.Overlaps(results)) throw new ArgumentException($"{Description}: the batch's inputs and results must not overlap.", nameof(results));
-        if (rows == 0) return;
-        fixed (double* x = inputs)
-        fixed (double* y = results)
-            BatchWorkers.Run(this, new BatchSpan(x, y, rows), (rows + _blockInputs - 1) / _blockInputs, maxThreads);
-    }
+    public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads) =>
+        BatchShape.Run(this, Description, inputs, results, InputLength, OutputLength, _blockInputs, maxThreads);
 
     unsafe void IBatchBlocks.RunBlock(in BatchSpan batch, int block)
     {
