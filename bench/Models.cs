@@ -39,7 +39,10 @@ public static class Models
 
     /// <summary>The one-line compiled query of a chain (<see cref="ChainCompilation"/>: the scalar graph for
     /// small networks, the tensor level for large ones), as a user calls it.</summary>
-    public static ICompiledQuery CompileOneLine(Chain model, Query q) => q switch
+    public static ICompiledQuery CompileOneLine(Chain model, Query q) => CompileOneLine(model.ToTensorFunction(), q);
+
+    /// <summary>A model's query compiled the one-line way (level and mode by the cost model), for chains and ONNX files alike.</summary>
+    public static ICompiledQuery CompileOneLine(TensorFunction model, Query q) => q switch
     {
         Query.Value => model.CompileValue(),
         Query.Jacobian => model.CompileJacobian(),

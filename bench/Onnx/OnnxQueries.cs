@@ -13,20 +13,7 @@ namespace TapeAD.Bench.Onnx;
 public static class OnnxQueries
 {
     /// <summary>The ONNX file, compiled the one-line way: the tensor graph, level and mode chosen by the cost model.</summary>
-    public static Func<ICompiledQuery> FromOnnx(string path, Query q) => () =>
-    {
-        var model = OnnxModel.Load(path);
-        return q switch
-        {
-            Query.Value => model.CompileValue(),
-            Query.Jacobian => model.CompileJacobian(),
-            Query.Hessian => model.CompileHessian(),
-            Query.SecondOrderJacobian => model.CompileSecondOrderJacobian(),
-            Query.Laplacian => model.CompileLaplacian(),
-            Query.Hvp => model.CompileHessianVectorProduct(),
-            _ => throw new ArgumentOutOfRangeException(nameof(q)),
-        };
-    };
+    public static Func<ICompiledQuery> FromOnnx(string path, Query q) => () => Models.CompileOneLine(OnnxModel.Load(path).Tensor, q);
 
     /// <summary>The JSON chain, compiled the one-line way (<see cref="Models.CompileOneLine"/>).</summary>
     public static Func<ICompiledQuery> FromJson(string path, Query q) => () => Models.CompileOneLine(ModelFile.Load(path), q);
