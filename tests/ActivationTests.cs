@@ -53,7 +53,8 @@ public class ActivationTests
     [Fact]
     public void Names_round_trip_in_the_documented_spelling()
     {
-        Assert.Equal(["identity", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "gelu", "silu", "sin"],
+        Assert.Equal(["identity", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "gelu", "silu", "sin",
+                "softsign", "hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "tanhshrink"],
             Enum.GetValues<Activation>().Select(Activations.NameOf));
         foreach (var a in Enum.GetValues<Activation>())
         {

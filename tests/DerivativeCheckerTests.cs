@@ -37,6 +37,28 @@ public class DerivativeCheckerTests
     }
 
     [Fact]
+    public void Finite_differences_across_abs_and_sign_at_zero_are_skipped_not_failed()
+    {
+        var f = TapeFunction.Record(2, x => Abs(x[0]) * x[1] + Sign(x[0]) * x[1] * x[1]);
+        var report = DerivativeChecker.Check(f, [0.0, 0.7]);
+        Assert.True(report.Passed, report.ToString());
+        Assert.True(report.Skipped > 0, "the direction x0 crosses abs's kink");
+        Assert.Equal(0, DerivativeChecker.Check(f, [0.4, 0.7]).Skipped);
+    }
+
+    [Fact]
+    public void Second_differences_that_leave_the_domain_are_skipped_not_compared()
+    {
+        // Steps of 3e-3 from 0.999999 pass atanh's pole at 1, where the Jacobian's formula 1/(1 - x²)
+        // continues finitely: a difference across it looked smooth and failed a right Hessian.
+        var f = TapeFunction.Record(2, x => new[] { Atanh(x[0]) * x[1], Log1p(-x[0]) * x[1] });
+        var report = DerivativeChecker.Check(f, [0.999999, 3]);
+        Assert.True(report.Passed, report.ToString());
+        Assert.True(report.Skipped > 0, report.ToString());
+        Assert.Equal(0, DerivativeChecker.Check(f, [0.5, 3]).Skipped);
+    }
+
+    [Fact]
     public void A_report_names_the_worst_entry_and_the_exception_carries_it()
     {
         var c = new Comparisons();

@@ -7,8 +7,9 @@ namespace TapeAD.Compiler;
 /// A scalar graph evaluated a column at a time: every node becomes one span operation over many
 /// lanes (one lane per element or per input), mostly <see cref="TensorPrimitives"/> calls, with
 /// column buffers reused by liveness. Arithmetic (add, sub, mul, div, neg, sqrt) gives the same bits
-/// as the scalar path; transcendental functions come from <see cref="TensorPrimitives"/> and may
-/// differ from <see cref="Math"/> in the last bits (tanh by up to ~3.4e-12 relative).
+/// as the scalar path; the transcendental functions of <see cref="UsesVectorKernel"/> come from
+/// <see cref="TensorPrimitives"/> and may differ from <see cref="Math"/> in the last bits (tanh by up
+/// to ~3.4e-12 relative); every other primitive runs its own value function lane by lane.
 /// </summary>
 internal sealed class ColumnProgram
 {
@@ -55,6 +56,11 @@ internal sealed class ColumnProgram
     /// <c>Tanh</c> and <c>Exp</c> on 2–8 doubles took 0.5–2.6 µs a call, against ~40 ns on 16, so short runs
     /// are padded and a short last chunk is merged into the one before.</summary>
     public const int MinLanes = 32;
+
+    /// <summary>Whether <paramref name="op"/> runs on a <see cref="TensorPrimitives"/> kernel whose last bits
+    /// may differ from the primitive's scalar value function; every other op gives the interpreter's bits.</summary>
+    public static bool UsesVectorKernel(Op op) =>
+        op is Op.Exp or Op.Log or Op.PowConst or Op.Tanh or Op.Sigmoid or Op.Softplus or Op.Sin or Op.Cos;
 
     /// <summary>Number of working columns a run needs (reused by liveness).</summary>
     public int ColumnCount { get; }
@@ -122,6 +128,7 @@ internal sealed class ColumnProgram
                 case Op.Softplus: Softplus(a, t); break;
                 case Op.Sin: TensorPrimitives.Sin(a, t); break;
                 case Op.Cos: TensorPrimitives.Cos(a, t); break;
+                case Op.Abs: TensorPrimitives.Abs(a, t); break;
                 default: Scalar(s, a, b, Col(scratch, s.C, lanes), t); break;
             }
             foreach (int o in s.Outputs) t.CopyTo(outputs.Slice(o * stride + start, lanes));
@@ -148,7 +155,8 @@ internal sealed class ColumnProgram
         }
     }
 
-    // Comparisons, selects and erf have no span form: the primitives' own value functions, lane by lane.
+    // Comparisons, selects, erf, abs, pow, the inverse and hyperbolic functions...: the primitives' own
+    // value functions, lane by lane, so these give the interpreter's bits.
     private static void Scalar(in Step s, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> t)
     {
         for (int l = 0; l < t.Length; l++)

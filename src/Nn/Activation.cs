@@ -26,4 +26,18 @@ public enum Activation
     Silu,
     /// <summary><c>sin(x)</c>; file name <c>sin</c>.</summary>
     Sin,
+    /// <summary>PyTorch's <c>Softsign</c>, <c>x / (1 + |x|)</c>; file name <c>softsign</c>.</summary>
+    Softsign,
+    /// <summary>PyTorch's <c>Hardtanh</c>, x clamped to [-1, 1], derivative 0 at ±1; file name <c>hardtanh</c>.</summary>
+    Hardtanh,
+    /// <summary>PyTorch's <c>ReLU6</c>, x clamped to [0, 6], derivative 0 at 0 and 6; file name <c>relu6</c>.</summary>
+    Relu6,
+    /// <summary>PyTorch's <c>Hardsigmoid</c>, <c>(x + 3) / 6</c> clamped to [0, 1]; file name <c>hardsigmoid</c>.</summary>
+    Hardsigmoid,
+    /// <summary>PyTorch's <c>Hardswish</c>, <c>x (x + 3) / 6</c> on [-3, 3], 0 below, x above; file name <c>hardswish</c>.</summary>
+    Hardswish,
+    /// <summary>PyTorch's <c>Mish</c>, <c>x tanh(softplus(x))</c>; file name <c>mish</c>.</summary>
+    Mish,
+    /// <summary>PyTorch's <c>Tanhshrink</c>, <c>x - tanh(x)</c>; file name <c>tanhshrink</c>.</summary>
+    Tanhshrink,
 }

@@ -15,7 +15,8 @@ public static class Activations
 
     // Indexed by the enum's value; the static constructor keeps the two in step.
     private static readonly string[] FileNames =
-        ["identity", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "gelu", "silu", "sin"];
+        ["identity", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus", "gelu", "silu", "sin",
+         "softsign", "hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "tanhshrink"];
 
     static Activations()
     {
@@ -62,6 +63,13 @@ public static class Activations
         Activation.Gelu => VarMath.Gelu(x),
         Activation.Silu => VarMath.Silu(x),
         Activation.Sin => VarMath.Sin(x),
+        Activation.Softsign => VarMath.Softsign(x),
+        Activation.Hardtanh => VarMath.Hardtanh(x),
+        Activation.Relu6 => VarMath.Relu6(x),
+        Activation.Hardsigmoid => VarMath.Hardsigmoid(x),
+        Activation.Hardswish => VarMath.Hardswish(x),
+        Activation.Mish => VarMath.Mish(x),
+        Activation.Tanhshrink => VarMath.Tanhshrink(x),
         _ => throw Undefined(activation),
     };
 
@@ -79,8 +87,21 @@ public static class Activations
         Activation.Gelu => 0.5 * x * (1.0 + Math.Tanh(SqrtTwoOverPi * (x + 0.044715 * (x * x * x)))),
         Activation.Silu => x * Primitives.Sigmoid(x),
         Activation.Sin => Math.Sin(x),
+        Activation.Softsign => x / (1.0 + Math.Abs(x)),
+        Activation.Hardtanh => Clamped(x, -1.0, 1.0),
+        Activation.Relu6 => Clamped(x, 0.0, 6.0),
+        Activation.Hardsigmoid => Primitives.Select(Primitives.Greater(x, -3.0),
+            Primitives.Select(Primitives.Greater(3.0, x), (x + 3.0) / 6.0, 1.0), 0.0),
+        Activation.Hardswish => Primitives.Select(Primitives.Greater(-3.0, x), 0.0,
+            Primitives.Select(Primitives.Greater(x, 3.0), x, x * (x + 3.0) / 6.0)),
+        Activation.Mish => x * Math.Tanh(Primitives.Softplus(x)),
+        Activation.Tanhshrink => x - Math.Tanh(x),
         _ => throw Undefined(activation),
     };
+
+    // VarMath.Hardtanh's selects on numbers.
+    private static double Clamped(double x, double lo, double hi) =>
+        Primitives.Select(Primitives.Greater(x, lo), Primitives.Select(Primitives.Greater(hi, x), x, hi), lo);
 
     internal static int Check(Activation activation) =>
         (uint)activation < (uint)FileNames.Length ? (int)activation : throw Undefined(activation);

@@ -45,4 +45,32 @@ public enum Op : byte
     Select,
     /// <summary><c>erf(a)</c>, the error function.</summary>
     Erf,
+    /// <summary><c>|a|</c>; its derivative is <c>sign(a)</c>, so <c>abs'(0) = 0</c> as in PyTorch and JAX.</summary>
+    Abs,
+    /// <summary><c>sign(a)</c>: 1, -1, or <c>a</c> itself for ±0 and NaN. Its derivative is zero.</summary>
+    Sign,
+    /// <summary><c>a^b</c> for two graph operands (<see cref="PowConst"/> when b is a constant).</summary>
+    Pow,
+    /// <summary><c>log(1 + a)</c>, accurate for tiny a.</summary>
+    Log1p,
+    /// <summary><c>exp(a) - 1</c>, accurate for tiny a.</summary>
+    Expm1,
+    /// <summary><c>tan(a)</c>.</summary>
+    Tan,
+    /// <summary><c>atan(a)</c>.</summary>
+    Atan,
+    /// <summary><c>atan2(a, b)</c>: the angle of the point (x = b, y = a).</summary>
+    Atan2,
+    /// <summary><c>asin(a)</c>.</summary>
+    Asin,
+    /// <summary><c>acos(a)</c>.</summary>
+    Acos,
+    /// <summary><c>sinh(a)</c>.</summary>
+    Sinh,
+    /// <summary><c>cosh(a)</c>.</summary>
+    Cosh,
+    /// <summary><c>asinh(a)</c>.</summary>
+    Asinh,
+    /// <summary><c>atanh(a)</c>.</summary>
+    Atanh,
 }

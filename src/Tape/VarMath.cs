@@ -2,11 +2,13 @@ namespace TapeAD.Tape;
 
 /// <summary>
 /// Math functions on traced values. Piecewise functions are composed from <see cref="Op.Greater"/>
-/// and <see cref="Op.Select"/> with the one-sided convention PyTorch and JAX use at their kinks:
-/// the derivative at 0 is the left one (<c>relu'(0) = 0</c>, <c>leaky_relu'(0) = slope</c>,
-/// <c>elu'(0) = alpha</c>). A NaN input gives NaN, through the comparison.
+/// and <see cref="Op.Select"/> with the conventions PyTorch uses at their kinks: the derivative at 0
+/// is the left one (<c>relu'(0) = 0</c>, <c>leaky_relu'(0) = slope</c>, <c>elu'(0) = alpha</c>),
+/// <c>abs'(0) = 0</c>, a tie of <see cref="Max(Var, Var)"/> or <see cref="Min(Var, Var)"/> splits the
+/// derivative evenly, <see cref="Clamp(Var, Var, Var)"/> passes it at its bounds and
+/// <see cref="Hardtanh"/> does not. A NaN input gives NaN, through the comparison.
 /// </summary>
-public static class VarMath
+public static partial class VarMath
 {
     private const double SqrtTwoOverPi = 0.79788456080286536;
     private const double SqrtHalf = 0.70710678118654752;
@@ -34,6 +36,41 @@ public static class VarMath
 
     /// <summary>The error function <c>erf(x)</c>.</summary>
     public static Var Erf(Var x) => Unary(Op.Erf, x);
+
+    /// <summary><c>x^y</c> for a traced exponent. <c>∂/∂x = 0</c> where <c>y = 0</c> and
+    /// <c>∂/∂y = 0</c> where <c>x = 0</c> and <c>y &gt;= 0</c> (PyTorch's values; the textbook formulas
+    /// give NaN there). A constant exponent records <see cref="Pow(Var, double)"/>.</summary>
+    public static Var Pow(Var x, Var y)
+    {
+        Var.SameGraph(x, y);
+        return x.Graph.OpOf(y.Node) == Op.Constant ? Pow(x, x.Graph.ConstantOf(y.Node)) : Var.Binary(Op.Pow, x, y);
+    }
+
+    /// <summary><c>b^y</c> for a constant base, e.g. <c>10.31^y</c>.</summary>
+    public static Var Pow(double b, Var y) => Var.Binary(Op.Pow, y.Const(b), y);
+
+    /// <summary><c>log(1 + x)</c>, accurate for tiny x.</summary>
+    public static Var Log1p(Var x) => Unary(Op.Log1p, x);
+    /// <summary><c>exp(x) - 1</c>, accurate for tiny x.</summary>
+    public static Var Expm1(Var x) => Unary(Op.Expm1, x);
+    /// <summary><c>tan(x)</c>.</summary>
+    public static Var Tan(Var x) => Unary(Op.Tan, x);
+    /// <summary><c>atan(x)</c>.</summary>
+    public static Var Atan(Var x) => Unary(Op.Atan, x);
+    /// <summary><c>atan2(y, x)</c>, the angle of the point (x, y); its derivative is NaN at the origin.</summary>
+    public static Var Atan2(Var y, Var x) => Var.Binary(Op.Atan2, y, x);
+    /// <summary><c>asin(x)</c>.</summary>
+    public static Var Asin(Var x) => Unary(Op.Asin, x);
+    /// <summary><c>acos(x)</c>.</summary>
+    public static Var Acos(Var x) => Unary(Op.Acos, x);
+    /// <summary><c>sinh(x)</c>.</summary>
+    public static Var Sinh(Var x) => Unary(Op.Sinh, x);
+    /// <summary><c>cosh(x)</c>.</summary>
+    public static Var Cosh(Var x) => Unary(Op.Cosh, x);
+    /// <summary><c>asinh(x)</c>.</summary>
+    public static Var Asinh(Var x) => Unary(Op.Asinh, x);
+    /// <summary><c>atanh(x)</c>.</summary>
+    public static Var Atanh(Var x) => Unary(Op.Atanh, x);
 
     /// <summary>1 where <c>a &gt; b</c>, else 0 (NaN if either is NaN). Its derivative is zero.</summary>
     public static Var Greater(Var a, Var b) => Var.Binary(Op.Greater, a, b);

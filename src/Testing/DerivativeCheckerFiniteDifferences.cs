@@ -27,7 +27,7 @@ public sealed partial class DerivativeChecker
                 continue;
             }
             var first = FiniteDifferences.Estimate(p => Function.Evaluate(p), e.X, unit, h);
-            var second = FiniteDifferences.Estimate(p => _jacobian.Evaluate(p), e.X, unit, h);
+            var second = FiniteDifferences.Estimate(p => JacobianInDomain(p, e), e.X, unit, h);
             for (int i = 0; i < m; i++)
             {
                 double jSize = e.Jacobian.RowSize(i, d), hSize = e.Hessians[0].RowSize(i, d * d);
@@ -68,7 +68,7 @@ public sealed partial class DerivativeChecker
             c.Skip(m * d * (_hvps.Length + 1));
             return;
         }
-        var along = FiniteDifferences.Estimate(p => _jacobian.Evaluate(p), e.X, _direction, h);
+        var along = FiniteDifferences.Estimate(p => JacobianInDomain(p, e), e.X, _direction, h);
         for (int i = 0; i < m; i++)
         {
             double size = e.Hvps[0].RowSize(i, d);
@@ -81,6 +81,21 @@ public sealed partial class DerivativeChecker
                 c.AddEstimate(DerivativeQuery.HessianVectorProduct, $"output {i} alone", i, [j], fd, err, noise, e.SingleHvps[i].V[j], e.SingleHvps[i].E[j], size, Options);
             }
         }
+    }
+
+    /// <summary>
+    /// The Jacobian at a finite-difference point, with the rows of outputs that are NaN there (and not
+    /// at the checked point) set to NaN: beyond a domain edge (log1p below -1, atanh beyond ±1) the
+    /// derivative formula continues finitely, but it is no derivative, and a difference across the
+    /// pole would look smooth. A NaN difference is skipped.
+    /// </summary>
+    private double[] JacobianInDomain(double[] p, Evaluated e)
+    {
+        var jacobian = _jacobian.Evaluate(p);
+        var value = Function.Evaluate(p);
+        for (int i = 0; i < value.Length; i++)
+            if (double.IsNaN(value[i]) && !double.IsNaN(e.Value.V[i])) Array.Fill(jacobian, double.NaN, i * e.D, e.D);
+        return jacobian;
     }
 
     /// <summary>The rounding of a Richardson difference quotient whose function values are off by up to

@@ -28,8 +28,8 @@ public sealed class DerivativeReport
     public int Compared { get; }
 
     /// <summary>Number of finite-difference comparisons left out: along a direction that crosses a
-    /// kink (a comparison in the graph) within the steps, where the difference quotient is not
-    /// finite, or where its error estimate was too large for the comparison to catch anything.</summary>
+    /// kink (a comparison, abs or sign in the graph) within the steps, where the difference quotient is not
+    /// finite (a step outside the function's domain makes it NaN), or where its error estimate was too large for the comparison to catch anything.</summary>
     public int Skipped { get; }
 
     /// <summary>Whether every compared entry was within its tolerance.</summary>

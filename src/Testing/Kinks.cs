@@ -3,8 +3,9 @@ using TapeAD.Tape;
 namespace TapeAD.Testing;
 
 /// <summary>
-/// The kinks of a function: every comparison <c>a &gt; b</c> in its graph, as <c>z = a - b</c> and its
-/// gradient. A finite difference along a direction is meaningless when some <c>z</c> changes sign
+/// The kinks of a function: every node whose primitive has one (<see cref="Primitives.HasKink"/>:
+/// a comparison <c>a &gt; b</c> as <c>z = a - b</c>, <c>|a|</c> and <c>sign(a)</c> as <c>z = a</c>), with
+/// the gradient of z. A finite difference along a direction is meaningless when some <c>z</c> changes sign
 /// within the steps, because the derivative jumps there.
 /// </summary>
 internal sealed class Kinks
@@ -15,10 +16,10 @@ internal sealed class Kinks
 
     public Kinks(TapeFunction function)
     {
-        var comparisons = Enumerable.Range(0, function.Graph.Count).Where(n => function.Graph.OpOf(n) == Op.Greater).ToArray();
-        if (comparisons.Length == 0) return;
-        var g = function.Graph.Extract(comparisons);
-        var gaps = comparisons.Select(n => g.Sub(g.A(n), g.B(n))).ToArray();
+        var kinks = Enumerable.Range(0, function.Graph.Count).Where(n => Primitives.HasKink(function.Graph.OpOf(n))).ToArray();
+        if (kinks.Length == 0) return;
+        var g = function.Graph.Extract(kinks);
+        var gaps = kinks.Select(n => Primitives.KinkGap(g, n)).ToArray();
         _gaps = new TapeFunction(g, gaps, function.InputLength, null, $"kinks of {function.Description}");
         _jacobian = _gaps.Jacobian(FirstOrderMode.Forward);
     }
