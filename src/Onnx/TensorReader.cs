@@ -8,7 +8,7 @@ namespace TapeAD.Onnx;
 internal static class TensorReader
 {
     /// <summary>The element types a tensor may have; float32 is widened to double, integers (shapes, axes) are exact to 2^53.</summary>
-    public const string Supported = "float32, float64, int32, int64";
+    public const string Supported = "float32, float64, int32, int64, bool";
 
     /// <summary>Shape and row-major values of <paramref name="tensor"/>; <paramref name="owner"/> starts error messages.</summary>
     public static (int[] Shape, double[] Values) Read(TensorProto tensor, string owner)
@@ -32,6 +32,9 @@ internal static class TensorReader
                 : FromRaw(raw, 8, what, b => BinaryPrimitives.ReadInt64LittleEndian(b)),
             DataType.Int32 => raw.IsEmpty ? tensor.Int32Data.Select(v => (double)v).ToArray()
                 : FromRaw(raw, 4, what, b => BinaryPrimitives.ReadInt32LittleEndian(b)),
+            // Bool (Where's condition): one byte each in raw data, an int32 each otherwise; 1 for true.
+            DataType.Bool => raw.IsEmpty ? tensor.Int32Data.Select(v => v != 0 ? 1.0 : 0.0).ToArray()
+                : FromRaw(raw, 1, what, b => b[0] != 0 ? 1.0 : 0.0),
             _ => throw new NotSupportedException($"{what} has element type {ElementTypeName(tensor.DataType)}; supported: {Supported}."),
         };
         if (values.Length != size)
