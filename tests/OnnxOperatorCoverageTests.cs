@@ -200,6 +200,17 @@ public class OnnxOperatorCoverageTests
         Assert.Contains("step 0 is 0", step.Message);
     }
 
+    [Fact]
+    public void The_readme_lists_every_supported_operator()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "TapeAD.sln"))) dir = dir.Parent;
+        var readme = File.ReadAllText(Path.Combine(dir.FullName, "README.md"));
+        var table = readme[readme.IndexOf("Supported operators", StringComparison.Ordinal)..readme.IndexOf("## Model files", StringComparison.Ordinal)];
+        var listed = table.Split('`').Where((_, i) => i % 2 == 1).SelectMany(code => code.Split(' ')).ToHashSet();
+        Assert.Empty(OnnxModel.SupportedOperators.Where(op => !listed.Contains(op)));
+    }
+
     /// <summary>
     /// ORT values and finite differences at random points (scaled by <paramref name="scale"/>), the tensor
     /// level against its expansion for every query at those and at <paramref name="edges"/>, whose values are also checked against ORT.
