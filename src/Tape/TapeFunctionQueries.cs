@@ -92,8 +92,11 @@ public sealed partial class TapeFunction
     /// Hessian-vector product of every output, <c>H_i v</c>: shape <c>[m, d]</c>. The compiled function
     /// takes <c>2d</c> inputs: the point <c>x</c> followed by the vector <c>v</c>.
     /// </summary>
-    public TapeFunction HessianVectorProduct(SecondOrderMode mode = SecondOrderMode.Auto) =>
-        Hvp(Enumerable.Range(0, OutputLength).ToArray(), mode, [.. _shape, InputLength], $"hvp ({mode}) of {Description}");
+    public TapeFunction HessianVectorProduct(SecondOrderMode mode = SecondOrderMode.Auto)
+    {
+        mode = HvpMode(mode);
+        return Hvp(Enumerable.Range(0, OutputLength).ToArray(), mode, [.. _shape, InputLength], $"hvp ({mode}) of {Description}");
+    }
 
     /// <summary>
     /// Hessian-vector product of output <paramref name="outputIndex"/>: shape <c>[d]</c>. Inputs are <c>x</c> then <c>v</c>.
@@ -101,6 +104,7 @@ public sealed partial class TapeFunction
     public TapeFunction HessianVectorProduct(int outputIndex, SecondOrderMode mode = SecondOrderMode.Auto)
     {
         CheckOutputIndex(outputIndex);
+        mode = HvpMode(mode);
         return Hvp([outputIndex], mode, [InputLength], $"hvp ({mode}) of output {outputIndex} of {Description}");
     }
 
@@ -135,10 +139,13 @@ public sealed partial class TapeFunction
         return Result(g, sum, d, [.. _shape], $"laplacian of {Description}");
     }
 
+    // Auto is resolved before the description is written, so the description names the mode used.
+    private static SecondOrderMode HvpMode(SecondOrderMode mode) =>
+        mode == SecondOrderMode.Auto ? CostModel.ScalarHessianVectorProduct() : mode;
+
     private TapeFunction Hvp(int[] selected, SecondOrderMode mode, int[] shape, string description)
     {
         int d = InputLength;
-        if (mode == SecondOrderMode.Auto) mode = CostModel.ScalarHessianVectorProduct();
         var (g, all) = WorkingCopy();
         var y = selected.Select(i => all[i]).ToArray();
         int m = y.Length;
