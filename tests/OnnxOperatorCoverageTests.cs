@@ -54,6 +54,8 @@ public class OnnxOperatorCoverageTests
         var model = OnnxModel.Load(new OnnxModelBuilder().Input("x", 1, 3).Node("ReduceMax", ["x"], "y", Attr("keepdims", 0L)).Output("y").Build());
         Assert.Equal([0.5, 0.5, 0], model.Function.Jacobian().Evaluate([2, 2, 1]));
         Assert.Equal([0, 0, 1], model.CompileJacobian().Evaluate([2, 1, 3]));
+        // Three tied: the pairwise tree splits 1/4, 1/2, 1/4 (PyTorch's amax would give 1/3 each); the sum stays 1.
+        Assert.Equal([0.25, 0.5, 0.25], model.Function.Jacobian().Evaluate([2, 2, 2]));
     }
 
     [Fact]
@@ -115,6 +117,25 @@ public class OnnxOperatorCoverageTests
             .Node("Gather", ["x", "i2"], "c", Attr("axis", 2L)).Node("Transpose", ["x"], "d").Node("Transpose", ["x"], "e", Attr("perm", new long[] { 1, 0, 2 }))
             .Node("Expand", ["x", "shape"], "f").Node("Constant", [], "cond", Attr("value", cond)).Node("Where", ["cond", "x", "w"], "g")
             .Output("a").Output("b").Output("c").Output("d").Output("e").Output("f").Output("g"), []);
+    }
+
+    [Fact]
+    public void Slice_before_opset_10_Gather_with_a_matrix_of_indices_and_Dropout_with_its_inputs()
+    {
+        var ratio = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        ratio.FloatData.Add(0.3f);
+        var training = new TensorProto { DataType = (int)TensorProto.Types.DataType.Bool };
+        training.Int32Data.Add(0);
+        Check(new OnnxModelBuilder(opset: 9).Input("x", 1, 2, 3)
+            .Node("Slice", ["x"], "a", Attr("starts", new long[] { 1, 0 }), Attr("ends", new long[] { 2, -1 }), Attr("axes", new long[] { 1, 2 }))
+            .Node("Slice", ["x"], "b", Attr("starts", new long[] { 0 }), Attr("ends", new long[] { 1 })).Output("a").Output("b"), []);
+        var indices = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        indices.Dims.AddRange([2, 2]);
+        indices.Int64Data.AddRange([2, 0, -1, 1]);
+        Check(new OnnxModelBuilder().Input("x", 1, 3)
+            .Node("Constant", [], "i", Attr("value", indices)).Node("Gather", ["x", "i"], "g", Attr("axis", 1L))
+            .Node("Constant", [], "ratio", Attr("value", ratio)).Node("Constant", [], "training", Attr("value", training))
+            .Node("Dropout", ["g", "ratio", "training"], "y").Output("y"), []);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ internal static class Operators
             "value" => TensorReader.Read(a.T ?? throw node.Invalid("attribute 'value' holds no tensor"), node.Label),
             "value_float" => ([], [node.Float(a.Name, 0)]),
             "value_int" => ([], [node.Int(a.Name, 0)]),
-            "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, v => (double)v)),
+            "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, NodeContext.Decimal)),
             _ => ((int[] Shape, double[] Values))([a.Ints.Count], Array.ConvertAll(node.Ints(a.Name)!, v => (double)v)),
         };
         return Tensor.Constant(shape, values);
