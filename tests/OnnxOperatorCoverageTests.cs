@@ -210,6 +210,9 @@ public class OnnxOperatorCoverageTests
         var computedBound = Assert.Throws<NotSupportedException>(() => OnnxModel.Load(new OnnxModelBuilder().Input("x", 1, 2).Input("m", 1, 1)
             .Node("Clip", ["x", "m"], "y").Output("y").Build()));
         Assert.Contains("the min bound (input 1) must be a constant", computedBound.Message);
+        var oldBound = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(new OnnxModelBuilder().Input("x", 1, 2)
+            .Node("Clip", ["x"], "y", Attr("min", 0f)).Output("y").Build()));
+        Assert.Contains("from opset 11 on the bound is input 1", oldBound.Message);
         var training = Assert.Throws<NotSupportedException>(() => OnnxModel.Load(new OnnxModelBuilder(opset: 15).Input("x", 1, 2)
             .Weights("s", [2], [1, 1]).Weights("b", [2], [0, 0]).Node("BatchNormalization", ["x", "s", "b", "b", "s"], "y", Attr("training_mode", 1L)).Output("y").Build()));
         Assert.Contains("training_mode=1", training.Message);

@@ -87,6 +87,8 @@ internal static class Selection
     private static double? Bound(NodeContext node, int input, string attribute)
     {
         if (node.Opset < 11) return node.Attribute(attribute) != null ? node.Float(attribute, 0) : null;
+        if (node.Attribute(attribute) != null)
+            throw node.Invalid($"attribute '{attribute}' belongs to Clip before opset 11; from opset 11 on the bound is input {input}");
         if (node.OptionalInput(input) is not { } t) return null;
         var v = node.ConstantInput(input, $"the {attribute} bound");
         if (v.Length != 1) throw node.Invalid($"the {attribute} bound should be a scalar, got shape {Tensor.Format(t.Shape)}");
