@@ -26,6 +26,17 @@ public class OnnxOperatorCoverageTests
         Assert.Equal(1 / (1 + Math.Exp(-1)), softmax[0], 1e-15);
         Assert.Equal(-Math.Log(1 + Math.Exp(-1)), softmax[4], 1e-15);
         Assert.Equal(-2000 - Math.Log(1 + Math.Exp(-1)), softmax[6], 1e-12);
+        // The Jacobian of softmax, s_i (δ_ij − s_j), and of log-softmax, δ_ij − s_j, at those logits, at both levels.
+        double[] x = [1000, 999, -1000, 0, 0, 0, 0, 0, 0, 0];
+        var s = softmax[0..4];
+        foreach (var jacobian in new[] { model.Function.Jacobian().Evaluate(x), model.CompileJacobian().Evaluate(x) })
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                {
+                    double delta = i == j ? 1 : 0;
+                    Assert.Equal(s[i] * (delta - s[j]), jacobian[i * 10 + j], 1e-15);
+                    Assert.Equal(delta - s[j], jacobian[(4 + i) * 10 + j], 1e-15);
+                }
     }
 
     [Fact]
