@@ -171,6 +171,17 @@ public class PrimitiveTableTests
     }
 
     [Fact]
+    public void Asking_for_a_rule_that_does_not_exist_names_the_node_kind()
+    {
+        var g = new Graph();
+        int x = g.Input(0), select = g.Select(g.Greater(x, g.One), x, g.One);
+        Assert.Contains("holds Select, which has none", Assert.Throws<ArgumentException>(() => Primitives.Partials(g, select)).Message);
+        Assert.Contains("holds Input, which has none", Assert.Throws<ArgumentException>(() => Primitives.Partials(g, x)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Primitives.Partials(g, 99));
+        Assert.Equal(-1, Primitives.KinkGap(g, g.Unary(Op.Tanh, x)));
+    }
+
+    [Fact]
     public void The_derivative_checker_handles_erf_as_onnx_gelu_writes_it()
     {
         var f = TapeFunction.Record(2, x => VarMath.GeluErf(x[0] * 0.8 - x[1]) * VarMath.Erf(x[1]));

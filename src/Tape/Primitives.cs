@@ -120,7 +120,7 @@ public static class Primitives
         ArgumentNullException.ThrowIfNull(g);
         g.CheckNode(node, nameof(node));
         var rule = PartialsOf(g.OpOf(node))
-            ?? throw new ArgumentException($"Expected a node with a derivative rule, got a {g.OpOf(node)} node.", nameof(node));
+            ?? throw new ArgumentException($"Expected a node with a derivative rule; node {node} holds {g.OpOf(node)}, which has none.", nameof(node));
         return rule(g, node);
     }
 
