@@ -108,7 +108,7 @@ internal static class Elementwise
     {
         const float defaultAlpha = 1.67326319217681884765625f, defaultGamma = 1.05070102214813232421875f;
         double alpha = node.Float("alpha", defaultAlpha), gamma = node.Float("gamma", defaultGamma);
-        return alpha == defaultAlpha && gamma == defaultGamma
+        return (alpha == defaultAlpha || alpha == NodeContext.Decimal(defaultAlpha)) && (gamma == defaultGamma || gamma == NodeContext.Decimal(defaultGamma))
             ? Map(node, node.Input(0), new ElementMap("selu", VarMath.Selu))
             : Map(node, node.Input(0), new ElementMap($"selu({R(alpha)}, {R(gamma)})", x => gamma * VarMath.Elu(x, alpha)));
     }
@@ -120,6 +120,38 @@ internal static class Elementwise
         "tanh" => Map(node, node.Input(0), new ElementMap("gelu", VarMath.Gelu)),
         var other => throw node.Unsupported($"approximate=\"{other}\" is not a Gelu form (supported: \"none\", \"tanh\")"),
     };
+
+    /// <summary>PRelu: x where positive, else slope · x, the constant slope broadcast to x's shape (one map per distinct slope).</summary>
+    public static Tensor PRelu(NodeContext node)
+    {
+        var x = node.Input(0);
+        var slope = node.ConstantInput(1, "the slope");
+        var (shape, _, ib) = BroadcastIndices(node, x, node.Input(1));
+        if (!shape.SequenceEqual(x.Shape))
+            throw node.Invalid($"the slope of shape {Tensor.Format(node.Input(1).Shape)} does not broadcast to the input's {Tensor.Format(x.Shape)}");
+        if (x.Size == 0) return x;
+        return MapEach(node, x, [.. ib.Select(i => slope[i])], a => new ElementMap($"leaky_relu({R(a)})", v => VarMath.LeakyRelu(v, a)));
+    }
+
+    /// <summary>
+    /// HardSigmoid <c>max(0, min(1, αx + β))</c>. PyTorch's <c>Hardsigmoid</c> exports α = 1/6 as float32;
+    /// that pair is read as PyTorch's <c>(x + 3) / 6</c>, exact in float64. Derivative 0 at the kinks, as PyTorch's.
+    /// </summary>
+    public static Tensor HardSigmoid(NodeContext node)
+    {
+        double alpha = node.Float("alpha", 0.2), beta = node.Float("beta", 0.5);
+        bool pytorch = alpha == NodeContext.Decimal((float)(1.0 / 6)) && beta == 0.5;
+        return Map(node, node.Input(0), pytorch ? new ElementMap("hardsigmoid", VarMath.Hardsigmoid)
+            : new ElementMap($"hard_sigmoid({R(alpha)}, {R(beta)})", v => VarMath.Hardtanh(alpha * v + beta, 0, 1)));
+    }
+
+    /// <summary>Sum or Mean of one or more operands, broadcast together, added left to right.</summary>
+    public static Tensor Variadic(NodeContext node, bool mean)
+    {
+        var total = node.Input(0);
+        for (int i = 1; i < node.InputCount; i++) total = Broadcast(node, total, node.Input(i), TensorOp.Add);
+        return mean && node.InputCount > 1 ? Broadcast(node, total, Tensor.Constant([], [node.InputCount]), TensorOp.Div) : total;
+    }
 
     public static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Onnx;
 using TapeAD.Layers;
 
@@ -17,9 +18,11 @@ internal sealed class NodeContext
     /// <param name="node">The node.</param>
     /// <param name="index">The node's position in the ONNX graph.</param>
     /// <param name="inputs">Its operands, null where an optional one is left out.</param>
-    public NodeContext(string model, TensorGraph graph, NodeProto node, int index, Tensor?[] inputs)
+    /// <param name="opset">The model's default-domain operator set version (operators changed meaning between versions).</param>
+    public NodeContext(string model, TensorGraph graph, NodeProto node, int index, Tensor?[] inputs, long opset)
     {
         Graph = graph;
+        Opset = opset;
         _node = node;
         _inputs = inputs;
         Label = $"{model}: node {index}" + (string.IsNullOrEmpty(node.Name) ? "" : $" '{node.Name}'") + $" ({node.OpType})";
@@ -29,6 +32,9 @@ internal sealed class NodeContext
     public string Label { get; }
 
     public int InputCount => _inputs.Length;
+
+    /// <summary>The model's default-domain operator set version.</summary>
+    public long Opset { get; }
 
     /// <summary>The tensor graph being recorded.</summary>
     public TensorGraph Graph { get; }
@@ -55,8 +61,17 @@ internal sealed class NodeContext
 
     public AttributeProto? Attribute(string name) => _node.Attribute.FirstOrDefault(a => a.Name == name);
 
+    /// <summary>A float attribute as the shortest decimal that gives the same float32 (see <see cref="Decimal"/>).</summary>
     public double Float(string name, double defaultValue) =>
-        Typed(name, AttributeProto.Types.AttributeType.Float) is { } a ? a.F : defaultValue;
+        Typed(name, AttributeProto.Types.AttributeType.Float) is { } a ? Decimal(a.F) : defaultValue;
+
+    /// <summary>
+    /// The shortest decimal that rounds to <paramref name="f"/>, as a double: ONNX stores float attributes
+    /// in float32, so <c>LeakyReLU(0.2)</c> arrives as 0.20000000298023224; reading it back as 0.2 gives
+    /// PyTorch's float64 result where the author wrote a decimal.
+    /// </summary>
+    public static double Decimal(float f) =>
+        float.IsFinite(f) ? double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : f;
 
     public long Int(string name, long defaultValue) =>
         Typed(name, AttributeProto.Types.AttributeType.Int) is { } a ? a.I : defaultValue;

@@ -49,7 +49,7 @@ internal static class OnnxImporter
         for (int i = 0; i < graphProto.Node.Count; i++)
         {
             var node = graphProto.Node[i];
-            var result = Record(name, graph, node, i, values, producers);
+            var result = Record(name, graph, node, i, values, producers, DefaultOpset(model));
             values[node.Output[0]] = result;
             operatorCounts[node.OpType] = operatorCounts.GetValueOrDefault(node.OpType) + 1;
         }
@@ -71,11 +71,11 @@ internal static class OnnxImporter
             DefaultOpset(model), model.IrVersion, $"{model.ProducerName} {model.ProducerVersion}".Trim());
     }
 
-    private static Tensor Record(string name, TensorGraph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers)
+    private static Tensor Record(string name, TensorGraph graph, NodeProto node, int index, Dictionary<string, Tensor> values, Dictionary<string, int> producers, long opset)
     {
         // The operands are filled in after the checks; the context names the node in every message.
         var operands = new Tensor?[node.Input.Count];
-        var context = new NodeContext(name, graph, node, index, operands);
+        var context = new NodeContext(name, graph, node, index, operands, opset);
         if (node.Domain is not ("" or "ai.onnx"))
             throw context.Unsupported($"operator domain '{node.Domain}' is not supported (only the default ONNX domain)");
         if (!Operators.All.TryGetValue(node.OpType, out var rule))

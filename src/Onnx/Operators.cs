@@ -31,7 +31,38 @@ internal static class Operators
         ["Softplus"] = Unary("softplus", VarMath.Softplus),
         ["Erf"] = Unary("erf", VarMath.Erf),
         ["Relu"] = Unary("relu", VarMath.Relu),
-        ["LeakyRelu"] = new(1, 1, ["alpha"], n => Parametrised(n, "leaky_relu", n.Float("alpha", 0.01f), (x, a) => VarMath.LeakyRelu(x, a))),
+        ["Abs"] = Unary("abs", VarMath.Abs),
+        ["Tan"] = Unary("tan", VarMath.Tan),
+        ["Atan"] = Unary("atan", VarMath.Atan),
+        ["Sinh"] = Unary("sinh", VarMath.Sinh),
+        ["Cosh"] = Unary("cosh", VarMath.Cosh),
+        ["Asinh"] = Unary("asinh", VarMath.Asinh),
+        ["Atanh"] = Unary("atanh", VarMath.Atanh),
+        ["Softsign"] = Unary("softsign", VarMath.Softsign),
+        ["HardSwish"] = Unary("hardswish", VarMath.Hardswish),
+        ["HardSigmoid"] = new(1, 1, ["alpha", "beta"], Elementwise.HardSigmoid),
+        ["PRelu"] = new(2, 2, [], Elementwise.PRelu),
+        ["Clip"] = new(1, 3, ["min", "max"], Selection.Clip),
+        ["Max"] = new(1, int.MaxValue, [], n => Selection.MaxMin(n, max: true)),
+        ["Min"] = new(1, int.MaxValue, [], n => Selection.MaxMin(n, max: false)),
+        ["Where"] = new(3, 3, [], Selection.Where),
+        ["Sum"] = new(1, int.MaxValue, [], n => Elementwise.Variadic(n, mean: false)),
+        ["Mean"] = new(1, int.MaxValue, [], n => Elementwise.Variadic(n, mean: true)),
+        ["ReduceSum"] = new(1, 2, Reductions.Attributes, n => Reductions.Reduce(n, Reductions.Kind.Sum)),
+        ["ReduceMean"] = new(1, 2, Reductions.Attributes, n => Reductions.Reduce(n, Reductions.Kind.Mean)),
+        ["ReduceMax"] = new(1, 2, Reductions.Attributes, n => Reductions.Reduce(n, Reductions.Kind.Max)),
+        ["ReduceMin"] = new(1, 2, Reductions.Attributes, n => Reductions.Reduce(n, Reductions.Kind.Min)),
+        ["Softmax"] = new(1, 1, ["axis"], n => Reductions.Softmax(n, log: false)),
+        ["LogSoftmax"] = new(1, 1, ["axis"], n => Reductions.Softmax(n, log: true)),
+        ["LayerNormalization"] = new(2, 3, ["axis", "epsilon", "stash_type"], Normalization.LayerNormalization),
+        ["BatchNormalization"] = new(5, 5, ["epsilon", "momentum", "training_mode", "spatial"], Normalization.BatchNormalization),
+        ["Dropout"] = new(1, 3, ["ratio", "seed"], Dropout),
+        ["Shape"] = new(1, 1, ["start", "end"], Indexing.Shape),
+        ["Gather"] = new(2, 2, ["axis"], Indexing.Gather),
+        ["Slice"] = new(1, 5, ["starts", "ends", "axes"], Indexing.Slice),
+        ["Transpose"] = new(1, 1, ["perm"], Indexing.Transpose),
+        ["Expand"] = new(2, 2, [], Indexing.Expand),
+        ["LeakyRelu"] = new(1, 1, ["alpha"], n => Parametrised(n, "leaky_relu", n.Float("alpha", 0.01), (x, a) => VarMath.LeakyRelu(x, a))),
         ["Elu"] = new(1, 1, ["alpha"], n => Parametrised(n, "elu", n.Float("alpha", 1.0), (x, a) => VarMath.Elu(x, a))),
         ["Selu"] = new(1, 1, ["alpha", "gamma"], Elementwise.Selu),
         ["Gelu"] = new(1, 1, ["approximate"], Elementwise.Gelu),
@@ -45,6 +76,14 @@ internal static class Operators
         ["Concat"] = new(1, int.MaxValue, ["axis"], ShapeOps.Concat),
         ["Constant"] = new(0, 0, ConstantAttributes, Constant),
     };
+
+    /// <summary>Dropout at inference is the identity; a model that asks for training mode is refused.</summary>
+    private static Tensor Dropout(NodeContext node)
+    {
+        if (node.OptionalInput(2) != null && node.ConstantInput(2, "training_mode").Any(v => v != 0))
+            throw node.Unsupported("training_mode is true; only inference (dropout as the identity) is supported");
+        return node.Input(0);
+    }
 
     private static OperatorRule Unary(string key, Func<Var, Var> f)
     {
@@ -68,7 +107,7 @@ internal static class Operators
             "value" => TensorReader.Read(a.T ?? throw node.Invalid("attribute 'value' holds no tensor"), node.Label),
             "value_float" => ([], [node.Float(a.Name, 0)]),
             "value_int" => ([], [node.Int(a.Name, 0)]),
-            "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, v => (double)v)),
+            "value_floats" => ([a.Floats.Count], Array.ConvertAll(node.Floats(a.Name)!, NodeContext.Decimal)),
             _ => ((int[] Shape, double[] Values))([a.Ints.Count], Array.ConvertAll(node.Ints(a.Name)!, v => (double)v)),
         };
         return Tensor.Constant(shape, values);

@@ -8,7 +8,7 @@ namespace TapeAD.Onnx;
 internal static class TensorReader
 {
     /// <summary>The element types a tensor may have; float32 is widened to double, integers (shapes, axes) are exact to 2^53.</summary>
-    public const string Supported = "float32, float64, int32, int64";
+    public const string Supported = "float32, float64, int32, int64, bool";
 
     /// <summary>Shape and row-major values of <paramref name="tensor"/>; <paramref name="owner"/> starts error messages.</summary>
     /// <remarks>The shape is checked against the number of values the file holds before anything is
@@ -26,6 +26,8 @@ internal static class TensorReader
         {
             DataType.Float or DataType.Int32 => 4,
             DataType.Double or DataType.Int64 => 8,
+            // Bool (Where's condition): one byte each in raw data, an int32 each otherwise; 1 for true.
+            DataType.Bool => 1,
             _ => throw new NotSupportedException($"{what} has element type {ElementTypeName(tensor.DataType)}; supported: {Supported}."),
         };
         var raw = tensor.RawData.Span;
@@ -57,6 +59,7 @@ internal static class TensorReader
                     DataType.Float => BinaryPrimitives.ReadSingleLittleEndian(bytes),
                     DataType.Double => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
                     DataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+                    DataType.Bool => bytes[0] != 0 ? 1.0 : 0.0,
                     _ => BinaryPrimitives.ReadInt32LittleEndian(bytes),
                 };
             }
@@ -69,6 +72,7 @@ internal static class TensorReader
                     DataType.Float => tensor.FloatData[i],
                     DataType.Double => tensor.DoubleData[i],
                     DataType.Int64 => tensor.Int64Data[i],
+                    DataType.Bool => tensor.Int32Data[i] != 0 ? 1.0 : 0.0,
                     _ => tensor.Int32Data[i],
                 };
         }
