@@ -34,20 +34,8 @@ public static class Query
     }
 
     /// <summary>Builds query <paramref name="name"/> of <paramref name="model"/> as a scalar graph (for emitting it as C#).</summary>
-    public static TapeFunction Build(TapeFunction model, string name, int? outputIndex)
-    {
-        int? k = OutputIndexFor(name, outputIndex);
-        return TypeOf(name) switch
-        {
-            QueryType.Value => model,
-            QueryType.Gradient => model.Gradient(k!.Value),
-            QueryType.Jacobian => model.Jacobian(),
-            QueryType.Hessian => model.Hessian(),
-            QueryType.HessianVectorProduct => k is int i ? model.HessianVectorProduct(i) : model.HessianVectorProduct(),
-            QueryType.SecondOrderJacobian => model.SecondOrderJacobian(),
-            _ => model.Laplacian(),
-        };
-    }
+    public static TapeFunction Build(TapeFunction model, string name, int? outputIndex) =>
+        TensorFunction.ScalarQuery(model, TypeOf(name), OutputIndexFor(name, outputIndex));
 
     /// <summary>
     /// Compiles query <paramref name="name"/> of <paramref name="model"/> at the level and in the mode the

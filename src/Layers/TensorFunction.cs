@@ -203,17 +203,7 @@ public sealed class TensorFunction
         var choice = Choose(query, outputIndex);
         if (choice.ScalarGraph)
         {
-            var f = ToScalarFunction();
-            return (query switch
-            {
-                QueryType.Value => f,
-                QueryType.Gradient => f.Gradient(outputIndex!.Value),
-                QueryType.Jacobian => f.Jacobian(),
-                QueryType.Hessian => f.Hessian(),
-                QueryType.HessianVectorProduct => outputIndex is int k ? f.HessianVectorProduct(k) : f.HessianVectorProduct(),
-                QueryType.SecondOrderJacobian => f.SecondOrderJacobian(),
-                _ => f.Laplacian(),
-            }).Compile();
+            return ScalarQuery(ToScalarFunction(), query, outputIndex).Compile();
         }
         return query switch
         {
@@ -224,6 +214,24 @@ public sealed class TensorFunction
             QueryType.HessianVectorProduct => outputIndex is int k ? HessianVectorProduct(k) : HessianVectorProduct(),
             QueryType.SecondOrderJacobian => SecondOrderJacobian(),
             _ => Laplacian(),
+        };
+    }
+
+    /// <summary>Query <paramref name="query"/> of a scalar graph, in its default (Auto) mode; <paramref name="outputIndex"/>
+    /// is required for a gradient and picks one output's Hessian-vector product.</summary>
+    public static TapeFunction ScalarQuery(TapeFunction f, QueryType query, int? outputIndex = null)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return query switch
+        {
+            QueryType.Value => f,
+            QueryType.Gradient => f.Gradient(outputIndex ?? throw new ArgumentException("A gradient needs an output index.", nameof(outputIndex))),
+            QueryType.Jacobian => f.Jacobian(),
+            QueryType.Hessian => f.Hessian(),
+            QueryType.HessianVectorProduct => outputIndex is int k ? f.HessianVectorProduct(k) : f.HessianVectorProduct(),
+            QueryType.SecondOrderJacobian => f.SecondOrderJacobian(),
+            QueryType.Laplacian => f.Laplacian(),
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query, null),
         };
     }
 
