@@ -14,6 +14,8 @@ public sealed class ElementMap
 {
     private static readonly ConcurrentDictionary<(string, int), ColumnProgram> Programs = new();
     private readonly Func<Var, Var> _record;
+    // Recorded once, on first use: every insert of the map asks.
+    private bool? _isIdentity;
 
     /// <summary>A map named <paramref name="key"/> (which identifies it: two maps with one key must be the same function).</summary>
     /// <param name="key">A name that identifies the function, e.g. <c>tanh</c> or <c>leaky_relu(0.2)</c>.</param>
@@ -44,14 +46,13 @@ public sealed class ElementMap
     public Var Record(Var x) => _record(x);
 
     /// <summary>Whether f(x) = x, so the map can be left out.</summary>
-    public bool IsIdentity
+    public bool IsIdentity => _isIdentity ??= RecordsItsInput();
+
+    private bool RecordsItsInput()
     {
-        get
-        {
-            var g = new Graph();
-            var x = new Var(g, g.Input(0));
-            return Record(x).Node == x.Node;
-        }
+        var g = new Graph();
+        var x = new Var(g, g.Input(0));
+        return Record(x).Node == x.Node;
     }
 
     /// <summary>The function's value at a constant (recorded on a scratch graph, folded by the simplifier;
