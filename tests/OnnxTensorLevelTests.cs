@@ -116,10 +116,12 @@ public class OnnxTensorLevelTests
         yield return ("gradient", null, f.Gradient(0));
         yield return ("hessian fof", null, f.Hessian(SecondOrderMode.ForwardOverForward));
         yield return ("hessian for", null, f.Hessian(SecondOrderMode.ForwardOverReverse));
+        yield return ("hessian curvature", null, f.Hessian(SecondOrderMode.Curvature));
         yield return ("hvp fof", null, f.HessianVectorProduct(SecondOrderMode.ForwardOverForward));
         yield return ("hvp for", null, f.HessianVectorProduct(SecondOrderMode.ForwardOverReverse));
         yield return ("hvp of output 0", null, f.HessianVectorProduct(0));
-        yield return ("second-order jacobian", null, f.SecondOrderJacobian());
+        yield return ("second-order jacobian forward", null, f.SecondOrderJacobian(SecondOrderMode.ForwardOverForward));
+        yield return ("second-order jacobian curvature", null, f.SecondOrderJacobian(SecondOrderMode.Curvature));
         yield return ("laplacian", null, f.Laplacian());
     }
 }

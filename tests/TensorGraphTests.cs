@@ -94,11 +94,13 @@ public class TensorGraphTests
         yield return ("gradient reverse", s.Gradient(k), f.Gradient(k, FirstOrderMode.Reverse));
         yield return ("hessian fof", s.Hessian(), f.Hessian(SecondOrderMode.ForwardOverForward));
         yield return ("hessian for", s.Hessian(), f.Hessian(SecondOrderMode.ForwardOverReverse));
+        yield return ("hessian curvature", s.Hessian(), f.Hessian(SecondOrderMode.Curvature));
         yield return ("hvp fof", s.HessianVectorProduct(), f.HessianVectorProduct(SecondOrderMode.ForwardOverForward));
         yield return ("hvp for", s.HessianVectorProduct(), f.HessianVectorProduct(SecondOrderMode.ForwardOverReverse));
         yield return ("hvp of one output fof", s.HessianVectorProduct(k), f.HessianVectorProduct(k, SecondOrderMode.ForwardOverForward));
         yield return ("hvp of one output for", s.HessianVectorProduct(k), f.HessianVectorProduct(k, SecondOrderMode.ForwardOverReverse));
-        yield return ("second-order jacobian", s.SecondOrderJacobian(), f.SecondOrderJacobian());
+        yield return ("second-order jacobian forward", s.SecondOrderJacobian(), f.SecondOrderJacobian(SecondOrderMode.ForwardOverForward));
+        yield return ("second-order jacobian curvature", s.SecondOrderJacobian(), f.SecondOrderJacobian(SecondOrderMode.Curvature));
         yield return ("laplacian", s.Laplacian(), f.Laplacian());
     }
 

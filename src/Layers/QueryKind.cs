@@ -20,11 +20,19 @@ internal enum QueryKind
     SecondOrderJacobian,
     /// <summary>d tangent rows and one summed second-order row forward (the forward Laplacian).</summary>
     Laplacian,
+    /// <summary>d tangent rows forward; m adjoint rows back, each nonlinear node adding its curvature into the Hessians.</summary>
+    HessianCurvature,
+    /// <summary>d tangent rows forward; m adjoint rows back, each nonlinear node adding its curvature into the diagonals.</summary>
+    SecondOrderJacobianCurvature,
 }
 
 internal static class QueryKinds
 {
-    public static bool IsReverse(this QueryKind kind) => kind is QueryKind.JacobianReverse or QueryKind.HessianReverse or QueryKind.HvpReverse;
+    public static bool IsReverse(this QueryKind kind) => kind is QueryKind.JacobianReverse or QueryKind.HessianReverse or QueryKind.HvpReverse
+        or QueryKind.HessianCurvature or QueryKind.SecondOrderJacobianCurvature;
+
+    /// <summary>Whether the sweep back adds each nonlinear node's curvature into the result (its adjoint groups carry no tangents).</summary>
+    public static bool IsCurvature(this QueryKind kind) => kind is QueryKind.HessianCurvature or QueryKind.SecondOrderJacobianCurvature;
 
     /// <summary>Rows one input propagates forward (value, tangents, second-order) and back (adjoint groups × (1 + tangents)),
     /// for <paramref name="d"/> inputs and <paramref name="outputs"/> seeded outputs.</summary>
@@ -39,6 +47,7 @@ internal static class QueryKinds
         QueryKind.HvpReverse => (2, 2 * outputs),
         QueryKind.SecondOrderJacobian => (1 + 2 * d, 0),
         QueryKind.Laplacian => (2 + d, 0),
+        QueryKind.HessianCurvature or QueryKind.SecondOrderJacobianCurvature => (1 + d, outputs),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

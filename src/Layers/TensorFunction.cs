@@ -67,6 +67,7 @@ public sealed class TensorFunction
         Description = description;
         var live = ScalarExpansion.Live(graph, _outputs);
         WorkPerRow = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => Work(graph[n]));
+        CurvatureEntries = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => CurvatureWork(graph, graph[n]));
         NodeCount = live.Count(l => l);
         _scalar = new(() => ScalarExpansion.Expand(Graph, _outputs, InputLength, Description));
     }
@@ -107,6 +108,11 @@ public sealed class TensorFunction
     /// <summary>Multiply-adds and elementwise entries one row costs through the model (the <see cref="CostModel"/>'s unit).</summary>
     public long WorkPerRow { get; }
 
+    /// <summary>Entries of the nonlinear steps — maps, and products and quotients of two computed vectors
+    /// (counted twice: two outer products each) — the unit of the curvature modes' own work
+    /// (<see cref="SecondOrderMode.Curvature"/>, <see cref="CostModel"/>).</summary>
+    public long CurvatureEntries { get; }
+
     /// <summary>The same function as a scalar graph, every node expanded entry by entry (built once, on first use).</summary>
     public TapeFunction ToScalarFunction() => _scalar.Value;
 
@@ -138,15 +144,17 @@ public sealed class TensorFunction
         };
     }
 
-    /// <summary>Every output's Hessian at the tensor level: shape <c>[m, d, d]</c>. Forward-over-forward or
-    /// forward-over-reverse; Auto picks the fewer rows; the reverse-over modes are not offered at this level.</summary>
+    /// <summary>Every output's Hessian at the tensor level: shape <c>[m, d, d]</c>. Forward-over-forward,
+    /// forward-over-reverse or <see cref="SecondOrderMode.Curvature"/>; Auto picks the least work by the
+    /// <see cref="CostModel"/>; the reverse-over modes are not offered at this level.</summary>
     public TensorQuery Hessian(SecondOrderMode mode = SecondOrderMode.Auto)
     {
-        if (mode == SecondOrderMode.Auto) mode = CostModel.TensorHessian(InputLength, OutputLength);
+        if (mode == SecondOrderMode.Auto) mode = CostModel.TensorHessian(InputLength, OutputLength, WorkPerRow, CurvatureEntries);
         return mode switch
         {
             SecondOrderMode.ForwardOverForward => new(this, QueryKind.HessianForward, -1, $"hessian (ForwardOverForward) of {Description}"),
             SecondOrderMode.ForwardOverReverse => new(this, QueryKind.HessianReverse, -1, $"hessian (ForwardOverReverse) of {Description}"),
+            SecondOrderMode.Curvature => new(this, QueryKind.HessianCurvature, -1, $"hessian (Curvature) of {Description}"),
             _ => throw Unsupported(mode),
         };
     }
@@ -163,8 +171,19 @@ public sealed class TensorFunction
         return Hvp(outputIndex, mode);
     }
 
-    /// <summary>The second-order Jacobian <c>∂²y_i/∂x_j²</c> at the tensor level: shape <c>[m, d]</c>, <c>1 + 2d</c> rows.</summary>
-    public TensorQuery SecondOrderJacobian() => new(this, QueryKind.SecondOrderJacobian, -1, $"second-order jacobian of {Description}");
+    /// <summary>The second-order Jacobian <c>∂²y_i/∂x_j²</c> at the tensor level: shape <c>[m, d]</c>. Forward
+    /// (<see cref="SecondOrderMode.ForwardOverForward"/>: <c>1 + 2d</c> rows) or <see cref="SecondOrderMode.Curvature"/>
+    /// (<c>1 + d</c> rows forward, one back per output); Auto picks the least work by the <see cref="CostModel"/>.</summary>
+    public TensorQuery SecondOrderJacobian(SecondOrderMode mode = SecondOrderMode.Auto)
+    {
+        if (mode == SecondOrderMode.Auto) mode = CostModel.TensorSecondOrderJacobian(InputLength, OutputLength, WorkPerRow, CurvatureEntries);
+        return mode switch
+        {
+            SecondOrderMode.ForwardOverForward => new(this, QueryKind.SecondOrderJacobian, -1, $"second-order jacobian (ForwardOverForward) of {Description}"),
+            SecondOrderMode.Curvature => new(this, QueryKind.SecondOrderJacobianCurvature, -1, $"second-order jacobian (Curvature) of {Description}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "The second-order Jacobian at the tensor level offers Auto, ForwardOverForward and Curvature."),
+        };
+    }
 
     /// <summary>The Laplacian at the tensor level: shape <c>[m]</c>, by the forward Laplacian (<c>d + 2</c> rows).</summary>
     public TensorQuery Laplacian() => new(this, QueryKind.Laplacian, -1, $"laplacian of {Description}");
@@ -184,11 +203,16 @@ public sealed class TensorFunction
             QueryType.Value => ("-", QueryKind.Value),
             QueryType.Gradient => CostModel.TensorGradient(d) == FirstOrderMode.Forward ? ("Forward", QueryKind.JacobianForward) : ("Reverse", QueryKind.JacobianReverse),
             QueryType.Jacobian => CostModel.TensorJacobian(d, m) == FirstOrderMode.Forward ? ("Forward", QueryKind.JacobianForward) : ("Reverse", QueryKind.JacobianReverse),
-            QueryType.Hessian => CostModel.TensorHessian(d, m) == SecondOrderMode.ForwardOverForward
-                ? ("ForwardOverForward", QueryKind.HessianForward) : ("ForwardOverReverse", QueryKind.HessianReverse),
+            QueryType.Hessian => CostModel.TensorHessian(d, m, WorkPerRow, CurvatureEntries) switch
+            {
+                SecondOrderMode.ForwardOverForward => ("ForwardOverForward", QueryKind.HessianForward),
+                SecondOrderMode.ForwardOverReverse => ("ForwardOverReverse", QueryKind.HessianReverse),
+                _ => ("Curvature", QueryKind.HessianCurvature),
+            },
             QueryType.HessianVectorProduct => CostModel.TensorHessianVectorProduct(d, seeded) == SecondOrderMode.ForwardOverForward
                 ? ("ForwardOverForward", QueryKind.HvpForward) : ("ForwardOverReverse", QueryKind.HvpReverse),
-            QueryType.SecondOrderJacobian => ("-", QueryKind.SecondOrderJacobian),
+            QueryType.SecondOrderJacobian => CostModel.TensorSecondOrderJacobian(d, m, WorkPerRow, CurvatureEntries) == SecondOrderMode.Curvature
+                ? ("Curvature", QueryKind.SecondOrderJacobianCurvature) : ("ForwardOverForward", QueryKind.SecondOrderJacobian),
             QueryType.Laplacian => ("-", QueryKind.Laplacian),
             _ => throw new ArgumentOutOfRangeException(nameof(query), query, null),
         };
@@ -298,6 +322,16 @@ public sealed class TensorFunction
         _ => 0,
     };
 
+    // A nonlinear step's entries, the curvature modes' unit: a map's; a product's or a quotient's of computed
+    // vectors twice (two outer products); nothing for linear steps.
+    private static long CurvatureWork(TensorGraph graph, TensorNode node) => node.Op switch
+    {
+        TensorOp.Map => node.Width,
+        TensorOp.Mul when node.Operands.All(o => graph[o].Op != TensorOp.Constant) => 2L * node.Width,
+        TensorOp.Div when graph[node.Operands[1]].Op != TensorOp.Constant => 2L * node.Width,
+        _ => 0,
+    };
+
     private static ArgumentOutOfRangeException Unsupported(SecondOrderMode mode) =>
-        new(nameof(mode), mode, "The tensor level offers Auto, ForwardOverForward and ForwardOverReverse.");
+        new(nameof(mode), mode, "The tensor level offers Auto, ForwardOverForward, ForwardOverReverse and (for Hessians) Curvature.");
 }

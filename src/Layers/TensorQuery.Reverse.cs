@@ -11,11 +11,13 @@ namespace TapeAD.Layers;
 //   div      q = g/b, q_t = (ġ_t − q·b_t)/b; a gets q, q_t; b gets −q·v, −(q_t·v + q·v_t);
 //   map      g_u = σ′ g, ġ_u = σ′ ġ + σ″ T_u g;
 //   concat, take, sum: the transposed linear map (split, scatter-add, broadcast).
+// The curvature modes send only g back; each map, product and quotient adds its curvature (see Curvature)
+// into the result as g passes it.
 public sealed partial class TensorQuery
 {
     private unsafe void RunReverse(double* y, int count, double* ws)
     {
-        int per = 1 + _tangents, rr = _reverseRows;
+        int per = 1 + _adjointTangents, rr = _reverseRows;
         new Span<double>(y, count * OutputLength).Clear();
         // Seeds: group g of every input starts as e_(output g) in the output node's adjoint.
         foreach (var s in _steps)
@@ -38,7 +40,7 @@ public sealed partial class TensorQuery
             switch (node.Op)
             {
                 case TensorOp.Input:
-                    ExtractInput(s, y, count, adj);
+                    if (!_kind.IsCurvature()) ExtractInput(s, y, count, adj);
                     break;
                 case TensorOp.MatMul:
                 {
@@ -58,13 +60,13 @@ public sealed partial class TensorQuery
                             Contribute(ws + to.Adjoint, adj, all, s.FirstContribution[k], negate: k == 1 && node.Op == TensorOp.Sub);
                     break;
                 case TensorOp.Mul:
-                    MulBack(s, count, ws, adj);
+                    MulBack(s, count, ws, adj, y);
                     break;
                 case TensorOp.Div:
-                    DivBack(s, count, ws, adj);
+                    DivBack(s, count, ws, adj, y);
                     break;
                 case TensorOp.Map:
-                    MapBack(s, count, ws, adj);
+                    MapBack(s, count, ws, adj, y);
                     break;
                 case TensorOp.Concat:
                 {
@@ -121,6 +123,30 @@ public sealed partial class TensorQuery
                     throw new InvalidOperationException($"No reverse rule for {node.Op}.");
             }
         }
+        if (_kind == QueryKind.HessianCurvature)
+            for (int b = 0; b < count; b++)
+                for (int g = 0; g < _seeds.Length; g++)
+                    Curvature.Mirror(y + (long)b * OutputLength + (long)g * _d * _d, _d);
+    }
+
+    // Curvature modes: adds Σ_c weights_c · (P[·,c] P[·,c]ᵀ, or P Qᵀ + Q Pᵀ when q is given) to input b's Hessian
+    // (or its diagonal) of seeded output g. P and Q are d tangent rows of width w.
+    private unsafe void AddCurvature(double* y, int b, int g, double* weights, double* p, double* q, int w, double* ws)
+    {
+        int d = _d;
+        double* scaled = ws + _offScaled;
+        if (_kind == QueryKind.HessianCurvature)
+        {
+            double* h = y + (long)b * OutputLength + (long)g * d * d;
+            if (q == null) Curvature.AddSquare(h, d, p, weights, w, scaled);
+            else Curvature.AddCross(h, d, p, q, weights, w, scaled);
+        }
+        else
+        {
+            double* diag = y + (long)b * OutputLength + (long)g * d;
+            if (q == null) Curvature.AddSquareDiagonal(diag, d, p, weights, w, scaled);
+            else Curvature.AddCrossDiagonal(diag, d, p, q, weights, w, scaled);
+        }
     }
 
     private static unsafe void Contribute(double* target, double* from, long n, bool first, bool negate)
@@ -140,10 +166,12 @@ public sealed partial class TensorQuery
     private static unsafe void Accumulate(double* target, double* from, long n) => Contribute(target, from, n, first: false, negate: false);
 
     // g_u = σ′ g and ġ_u = σ′ ġ + σ″ T_u g, group by group, in the source's adjoint (the map's own when it is the source's only reader).
-    private unsafe void MapBack(Step s, int count, double* ws, double* adj)
+    private unsafe void MapBack(Step s, int count, double* ws, double* adj, double* y)
     {
         var to = _stepOf[s.Source]!;
-        int w = s.Node.Width, per = 1 + _tangents, rr = _reverseRows;
+        int w = s.Node.Width, per = 1 + _adjointTangents, rr = _reverseRows;
+        bool curvature = _kind.IsCurvature();
+        double* weights = ws + _offRow;
         double* target = s.AdjointInPlace ? adj : ws + _offTemp;
         long all = (long)count * rr * w;
         if (!s.AdjointInPlace) new ReadOnlySpan<double>(adj, (int)all).CopyTo(new Span<double>(target, (int)all));
@@ -154,15 +182,30 @@ public sealed partial class TensorQuery
             double* first = store + (long)b * w, second = store + stride + (long)b * w;
             double* tangents = s.InPlace ? store + 2 * stride + (long)b * _tangents * w : ws + to.Forward + ((long)b * _rows + 1) * w;
             for (int g = 0; g < _seeds.Length; g++)
-                RowUpdates.Reverse(target + ((long)b * rr + (long)g * per) * w, w, first, second, tangents, _tangents, ws + _offRow);
+            {
+                double* group = target + ((long)b * rr + (long)g * per) * w;
+                if (curvature)
+                {
+                    for (int c = 0; c < w; c++) weights[c] = group[c] * second[c];
+                    AddCurvature(y, b, g, weights, tangents, null, w, ws);
+                }
+                RowUpdates.Reverse(group, w, first, second, tangents, _adjointTangents, ws + _offRow);
+            }
         }
         if (!s.AdjointInPlace) Contribute(ws + to.Adjoint, target, all, s.FirstContribution[0], negate: false);
     }
 
-    private unsafe void MulBack(Step s, int count, double* ws, double* adj)
+    private unsafe void MulBack(Step s, int count, double* ws, double* adj, double* y)
     {
         var node = s.Node;
-        int w = node.Width, per = 1 + _tangents, rr = _reverseRows;
+        int w = node.Width, per = 1 + _adjointTangents, rr = _reverseRows;
+        if (_kind.IsCurvature() && RowsOf(node.Operands[0], ws) is var pa && pa != null && RowsOf(node.Operands[1], ws) is var pb && pb != null)
+            for (int b = 0; b < count; b++)
+                for (int g = 0; g < _seeds.Length; g++)
+                {
+                    long block = (long)b * _rows * w + w;
+                    AddCurvature(y, b, g, adj + ((long)b * rr + (long)g * per) * w, pa + block, pb + block, w, ws);
+                }
         for (int k = 0; k < 2; k++)
         {
             if (_stepOf[node.Operands[k]] is not { } to) continue;
@@ -178,7 +221,7 @@ public sealed partial class TensorQuery
                     for (int col = 0; col < w; col++)
                     {
                         double ov = O == null ? c![col] : O[col], gv = G[col];
-                        for (int t = 1; t <= _tangents; t++)
+                        for (int t = 1; t <= _adjointTangents; t++)
                         {
                             long row = (long)t * w + col;
                             double v = O == null ? G[row] * ov : Math.FusedMultiplyAdd(gv, O[row], G[row] * ov);
@@ -190,10 +233,12 @@ public sealed partial class TensorQuery
         }
     }
 
-    private unsafe void DivBack(Step s, int count, double* ws, double* adj)
+    private unsafe void DivBack(Step s, int count, double* ws, double* adj, double* y)
     {
         var node = s.Node;
-        int a = node.Operands[0], bn = node.Operands[1], w = node.Width, per = 1 + _tangents, rr = _reverseRows;
+        int a = node.Operands[0], bn = node.Operands[1], w = node.Width, per = 1 + _adjointTangents, rr = _reverseRows;
+        bool curvature = _kind.IsCurvature() && RowsOf(bn, ws) != null;
+        double* weights = ws + _offRow;
         var sa = _stepOf[a];
         var sb = _stepOf[bn];
         double* pb = RowsOf(bn, ws), py = ws + s.Forward;
@@ -204,11 +249,16 @@ public sealed partial class TensorQuery
                 long at = ((long)blk * rr + (long)g * per) * w;
                 double* G = adj + at, B = pb == null ? null : pb + (long)blk * _rows * w, Y = py + (long)blk * _rows * w;
                 double* TA = sa == null ? null : ws + sa.Adjoint + at, TB = sb == null ? null : ws + sb.Adjoint + at;
+                if (curvature)
+                {
+                    for (int col = 0; col < w; col++) weights[col] = -G[col] / B![col];
+                    AddCurvature(y, blk, g, weights, Y + w, B! + w, w, ws);
+                }
                 for (int col = 0; col < w; col++)
                 {
                     double bv = B == null ? cb![col] : B[col], yv = Y[col];
                     double q = G[col] / bv;
-                    for (int t = 1; t <= _tangents; t++)
+                    for (int t = 1; t <= _adjointTangents; t++)
                     {
                         long row = (long)t * w + col;
                         double qt = (B == null ? G[row] : Math.FusedMultiplyAdd(-q, B[row], G[row])) / bv;
@@ -228,7 +278,7 @@ public sealed partial class TensorQuery
     // An input node's adjoints are the result: Jacobian or gradient rows from g, Hessian or HVP rows from ġ.
     private unsafe void ExtractInput(Step s, double* y, int count, double* adj)
     {
-        int w = s.Node.Width, offset = ((InputSlice)s.Node.Payload!).Offset, d = _d, per = 1 + _tangents, rr = _reverseRows;
+        int w = s.Node.Width, offset = ((InputSlice)s.Node.Payload!).Offset, d = _d, per = 1 + _adjointTangents, rr = _reverseRows;
         for (int b = 0; b < count; b++)
         {
             double* result = y + (long)b * OutputLength;

@@ -38,6 +38,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     private readonly int _tangents;
     private readonly int _oneHot;
     private readonly bool _tangentFromInput;
+    // Tangent rows each adjoint group carries back (forward-over-reverse); none in the curvature modes.
+    private readonly int _adjointTangents;
     // Second-order row k sums T_j ⊙ T_l over pairs _pairStart[k] .. _pairStart[k+1] (tangent indices, j and l interleaved).
     private readonly int[] _pairStart;
     private readonly int[] _pairTangents;
@@ -48,7 +50,7 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     private readonly Step[] _steps;
     // The step computing each node, by node id; null for constants and dead nodes.
     private readonly Step?[] _stepOf;
-    private readonly long _offU, _offD, _offCol, _offRow, _offTemp, _workspaceLength;
+    private readonly long _offU, _offD, _offCol, _offRow, _offScaled, _offTemp, _workspaceLength;
 
     [ThreadStatic] private static double[]? _workspace;
 
@@ -68,6 +70,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         {
             case QueryKind.JacobianForward:
             case QueryKind.HessianReverse:
+            case QueryKind.HessianCurvature:
+            case QueryKind.SecondOrderJacobianCurvature:
                 _oneHot = d;
                 break;
             case QueryKind.HvpReverse:
@@ -96,14 +100,15 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         for (int k = 0; k < pairs.Length; k++) _pairStart[k + 1] = _pairStart[k] + pairs[k].Count;
         _pairTangents = [.. pairs.SelectMany(p => p).SelectMany(p => new[] { p.J, p.L })];
         _rows = 1 + _tangents + pairs.Length;
-        _reverseRows = kind.IsReverse() ? _seeds.Length * (1 + _tangents) : 0;
+        _adjointTangents = kind.IsCurvature() ? 0 : _tangents;
+        _reverseRows = kind.IsReverse() ? _seeds.Length * (1 + _adjointTangents) : 0;
         _order = pairs.Length > 0 || (kind.IsReverse() && _tangents > 0) ? 2 : _tangents > 0 || kind.IsReverse() ? 1 : 0;
 
         InputLength = _tangentFromInput ? 2 * d : d;
         _shape = kind switch
         {
             QueryKind.Value or QueryKind.Laplacian => [m],
-            QueryKind.HessianForward or QueryKind.HessianReverse => [m, d, d],
+            QueryKind.HessianForward or QueryKind.HessianReverse or QueryKind.HessianCurvature => [m, d, d],
             _ when outputIndex >= 0 => [d],
             _ => [m, d],
         };
@@ -116,7 +121,9 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _offD = _offU + lane;
         _offCol = _offD + 3 * lane;
         _offRow = _offCol + columns;
-        _offTemp = _offRow + widest;
+        // Two rows of scratch: σ″ ⊙ g for the reverse row updates, and the curvature's weights and scaled tangents.
+        _offScaled = _offRow + widest;
+        _offTemp = _offScaled + widest;
         _workspaceLength = _offTemp + temp;
         MultiplyAddsPerInput = _steps.Where(s => s.Node.Payload is Matrix).Sum(s =>
             (long)s.Node.Width * ((Matrix)s.Node.Payload!).Inputs * (_rows + _reverseRows));

@@ -40,9 +40,34 @@ public static class CostModel
     /// <summary>Tensor level, gradient of one output: d tangent rows forward, or one adjoint row back.</summary>
     public static FirstOrderMode TensorGradient(int d) => 1 + d <= 2 ? FirstOrderMode.Forward : FirstOrderMode.Reverse;
 
-    /// <summary>Tensor level, Hessian: <c>1 + d + d(d+1)/2</c> rows forward-over-forward, or <c>(1 + d)(1 + m)</c> forward-over-reverse.</summary>
-    public static SecondOrderMode TensorHessian(int d, int m) =>
-        1 + d + (long)d * (d + 1) / 2 <= (1L + d) * (1 + m) ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
+    /// <summary>
+    /// Tensor level, Hessian of <paramref name="m"/> outputs, the mode of least work: <c>1 + d + d(d+1)/2</c> rows
+    /// forward-over-forward, <c>(1 + d)(1 + m)</c> forward-over-reverse, or <c>1 + d + m</c> rows plus, per output,
+    /// <c>d(d+3)/2</c> multiply-adds per curvature entry (<see cref="SecondOrderMode.Curvature"/>).
+    /// </summary>
+    /// <param name="d">Inputs.</param>
+    /// <param name="m">Outputs.</param>
+    /// <param name="workPerRow">Work of one row through the model.</param>
+    /// <param name="curvatureEntries">Entries of the model's nonlinear steps (products and quotients of two computed vectors twice).</param>
+    public static SecondOrderMode TensorHessian(int d, int m, long workPerRow, long curvatureEntries)
+    {
+        long pairs = (long)d * (d + 1) / 2;
+        long forward = (1 + d + pairs) * workPerRow;
+        long overReverse = (1L + d) * (1 + m) * workPerRow;
+        long curvature = (1L + d + m) * workPerRow + m * (pairs + d) * curvatureEntries;
+        if (curvature < forward && curvature < overReverse) return SecondOrderMode.Curvature;
+        return forward <= overReverse ? SecondOrderMode.ForwardOverForward : SecondOrderMode.ForwardOverReverse;
+    }
+
+    /// <summary>
+    /// Tensor level, second-order Jacobian of <paramref name="m"/> outputs: <c>1 + 2d</c> rows forward (a second-order
+    /// row per direction, <see cref="SecondOrderMode.ForwardOverForward"/>), or <c>1 + d + m</c> rows plus, per output,
+    /// <c>2d</c> multiply-adds per curvature entry (<see cref="SecondOrderMode.Curvature"/>), whichever is less work.
+    /// </summary>
+    /// <inheritdoc cref="TensorHessian" path="/param"/>
+    public static SecondOrderMode TensorSecondOrderJacobian(int d, int m, long workPerRow, long curvatureEntries) =>
+        (1L + d + m) * workPerRow + 2L * m * d * curvatureEntries < (1L + 2 * d) * workPerRow
+            ? SecondOrderMode.Curvature : SecondOrderMode.ForwardOverForward;
 
     /// <summary>Tensor level, Hessian-vector product of <paramref name="outputs"/> outputs: <c>2 + 2d</c> rows
     /// forward-over-forward, or <c>2 + 2·outputs</c> forward-over-reverse.</summary>

@@ -24,4 +24,11 @@ public enum SecondOrderMode
     ReverseOverForward,
     /// <summary>Reverse over reverse: adjoints of every gradient entry.</summary>
     ReverseOverReverse,
+    /// <summary>
+    /// Tangents forward, then one sweep of first-order adjoints back in which every nonlinear step adds its
+    /// adjoint times its own second derivative, contracted with its operands' tangents
+    /// (<c>H = Σ_steps J_stepᵀ (ȳ_step ∇²φ_step) J_step</c>): d + 1 rows forward and one row back per output,
+    /// where forward-over-reverse sends d + 1 back. Tensor level only (Hessian and second-order Jacobian).
+    /// </summary>
+    Curvature,
 }

@@ -82,6 +82,8 @@ public sealed partial class TapeFunction
                     }
                 break;
             }
+            case SecondOrderMode.Curvature:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "Curvature is a mode of the tensor level (TensorFunction), not of the scalar graph.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown second-order mode.");
         }
@@ -180,6 +182,8 @@ public sealed partial class TapeFunction
                 }
                 break;
             }
+            case SecondOrderMode.Curvature:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "Curvature is a mode of the tensor level (TensorFunction), not of the scalar graph.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown second-order mode.");
         }
