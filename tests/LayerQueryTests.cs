@@ -76,14 +76,18 @@ public class LayerQueryTests
     }
 
     [Fact]
-    public void Auto_modes_pick_the_fewer_rows()
+    public void Auto_modes_pick_the_least_work()
     {
         var pinn = BuiltinModels.Get("pinn").ToTensorFunction();
         var wide = BuiltinModels.Get("wide").ToTensorFunction();
+        var smallDeep = BuiltinModels.Get("small-deep").ToTensorFunction();
         Assert.Contains("Reverse", pinn.Jacobian().Description);
-        Assert.Contains("ForwardOverReverse", pinn.Hessian().Description);
+        Assert.Contains("Curvature", pinn.Hessian().Description);
+        Assert.Contains("Curvature", pinn.SecondOrderJacobian().Description);
         Assert.Contains("ForwardOverReverse", pinn.HessianVectorProduct().Description);
-        Assert.Contains("ForwardOverForward", wide.Hessian().Description);
+        Assert.Contains("Curvature", wide.Hessian().Description);
+        Assert.Contains("ForwardOverForward", wide.SecondOrderJacobian().Description);
+        Assert.Contains("ForwardOverForward", smallDeep.Hessian().Description);
     }
 
     [Fact]
@@ -92,6 +96,17 @@ public class LayerQueryTests
         var l = BuiltinModels.Seed().ToTensorFunction();
         Assert.Throws<ArgumentOutOfRangeException>(() => l.Hessian(SecondOrderMode.ReverseOverReverse));
         Assert.Throws<ArgumentOutOfRangeException>(() => l.HessianVectorProduct(SecondOrderMode.ReverseOverForward));
+        Assert.Throws<ArgumentOutOfRangeException>(() => l.HessianVectorProduct(SecondOrderMode.Curvature));
+        Assert.Throws<ArgumentOutOfRangeException>(() => l.SecondOrderJacobian(SecondOrderMode.ForwardOverReverse));
+    }
+
+    [Fact]
+    public void The_scalar_graph_refuses_the_curvature_mode_and_says_where_it_is()
+    {
+        var f = BuiltinModels.Seed().ToFunction();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => f.Hessian(SecondOrderMode.Curvature));
+        Assert.Contains("tensor level", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.HessianVectorProduct(SecondOrderMode.Curvature));
     }
 
     [Fact]

@@ -6,6 +6,9 @@ namespace TapeAD.Tests;
 
 public class TapeQueryTests
 {
+    /// <summary>Every second-order mode the scalar graph offers: all but <see cref="SecondOrderMode.Curvature"/>, which is the tensor level's.</summary>
+    internal static readonly SecondOrderMode[] ScalarSecondOrderModes = [.. Enum.GetValues<SecondOrderMode>().Where(m => m != SecondOrderMode.Curvature)];
+
     // Two outputs of three inputs touching every primitive: enough structure for mixed partials.
     private static TapeFunction Mixed() => TapeFunction.Record(3, x => new[]
     {
