@@ -16,12 +16,17 @@ public sealed class ScaleCase : IDisposable
 {
     public const int Size = 1024;
 
-    public ScaleCase(string model, Query query)
+    /// <param name="model">The model's name.</param>
+    /// <param name="query">The query; with <paramref name="output"/> only <see cref="Query.Jacobian"/>
+    /// (the gradient of that output) or <see cref="Query.Hvp"/> (its Hessian-vector product).</param>
+    /// <param name="output">One output, or null for the query of every output.</param>
+    public ScaleCase(string model, Query query, int? output = null)
     {
         ModelName = model;
         Query = query;
+        Output = output;
         Model = Models.Load(model);
-        TapeAD = Models.CompileOneLine(Model, query);
+        TapeAD = output is int k ? OneOutput(Model.ToTensorFunction(), query, k) : Models.CompileOneLine(Model, query);
         Inputs = Models.Inputs(Model, query, Size).SelectMany(x => x).ToArray();
         Results = new double[Size * TapeAD.OutputLength];
         PeerResults = new double[Size * TapeAD.OutputLength];
@@ -30,6 +35,17 @@ public sealed class ScaleCase : IDisposable
 
     public string ModelName { get; }
     public Query Query { get; }
+    public int? Output { get; }
+
+    /// <summary>The case as the report names it: <c>wide/Hvp</c>, or <c>wide/Gradient(0)</c> and <c>wide/Hvp(0)</c> for one output.</summary>
+    public string Name => Output is int k ? $"{ModelName}/{(Query == Query.Jacobian ? "Gradient" : Query.ToString())}({k})" : $"{ModelName}/{Query}";
+
+    private static ICompiledQuery OneOutput(TensorFunction model, Query query, int k) => query switch
+    {
+        Query.Jacobian => model.CompileGradient(k),
+        Query.Hvp => model.CompileHessianVectorProduct(k),
+        _ => throw new ArgumentOutOfRangeException(nameof(query), query, "One output: the gradient (Jacobian) or the Hessian-vector product."),
+    };
     public Chain Model { get; }
     public ICompiledQuery TapeAD { get; }
     public BatchedLaplacian? Hand { get; }
@@ -46,7 +62,7 @@ public sealed class ScaleCase : IDisposable
 
     public void RunTapeAD(int threads) => TapeAD.EvaluateBatch(Inputs, Results, threads);
 
-    public void RunTorch() => Torch.Run(Query, Size, Inputs, PeerResults);
+    public void RunTorch() => Torch.Run(Query, Size, Inputs, PeerResults, Output);
 
     public void RunHand() => Hand!.Run(Size, Inputs, PeerResults);
 
@@ -81,7 +97,7 @@ public sealed class ScaleCase : IDisposable
                 double denom = Math.Max(Math.Max(Math.Abs(ours), Math.Abs(theirs)), 1e-3 * scale);
                 double rel = denom == 0 ? 0 : Math.Abs(ours - theirs) / denom;
                 if (!(rel <= 1e-10))
-                    throw new InvalidOperationException($"{ModelName}/{Query}: {peer} differs from TapeAD at input {s}, result {i}: {theirs:R} vs {ours:R} (relative {rel:E2}).");
+                    throw new InvalidOperationException($"{Name}: {peer} differs from TapeAD at input {s}, result {i}: {theirs:R} vs {ours:R} (relative {rel:E2}).");
                 worst = Math.Max(worst, rel);
             }
         }

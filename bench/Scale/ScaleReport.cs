@@ -7,7 +7,8 @@ namespace TapeAD.Bench.Scale;
 /// calls (the minimum is the least disturbed by other processes on a shared machine), as µs per input
 /// and GFLOP/s (2 flops per multiply-add of the layer products the algorithm needs), next to
 /// TorchSharp's matmul ceiling measured the same way. Every peer is checked against TapeAD first.
-/// Usage: <c>scale [pinn|wide|seed ...] [--time-ms N]</c> (default all three, 600 ms per measurement).
+/// Usage: <c>scale [pinn|wide|seed ...] [--one-output] [--time-ms N]</c> (default all three, 600 ms per
+/// measurement; <c>--one-output</c>: only wide's gradient and HVP of output 0).
 /// </summary>
 public static class ScaleReport
 {
@@ -16,6 +17,7 @@ public static class ScaleReport
         int at = Array.IndexOf(args, "--time-ms");
         double budget = at >= 0 ? double.Parse(args[at + 1]) : 600;
         var models = args.Where(a => a is "seed" or "pinn" or "wide").ToList();
+        bool oneOutputOnly = args.Contains("--one-output");
         if (models.Count == 0) models = ["pinn", "wide", "seed"];
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
@@ -30,9 +32,9 @@ public static class ScaleReport
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var model in models)
         {
-            foreach (var q in Enum.GetValues<Query>())
+            foreach (var (q, output) in Cells(model, oneOutputOnly))
             {
-                using var c = new ScaleCase(model, q);
+                using var c = new ScaleCase(model, q, output);
                 var (torchDiff, handDiff) = c.Verify();
                 double one = Timing.Fastest(() => c.RunTapeAD(1), budget) / ScaleCase.Size;
                 double two = Timing.Fastest(() => c.RunTapeAD(2), budget) / ScaleCase.Size;
@@ -50,11 +52,24 @@ public static class ScaleReport
                     double h = Timing.Fastest(c.RunHand, budget) / ScaleCase.Size;
                     (hand, handRatio) = (Timing.Us(h), $"{h / one:F1}×");
                 }
-                Console.WriteLine($"| {model}/{q} | {Timing.Us(one)} | {flops} | {Timing.Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
+                Console.WriteLine($"| {c.Name} | {Timing.Us(one)} | {flops} | {Timing.Us(two)} | {one / two:F2} | {torch1} | {torch2} | {ratio} | {hand} | {handRatio} | {torchDiff:E0}, {handDiff:E0} |");
             }
         }
         Console.WriteLine();
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
+    }
+
+    // Every query of the model, then for wide the one-output queries issue 14 targets (gradient and HVP
+    // of output 0 at the tensor level against TorchSharp's batched vjp and hvp); only those with --one-output.
+    private static IEnumerable<(Query Query, int? Output)> Cells(string model, bool oneOutputOnly)
+    {
+        if (!oneOutputOnly)
+            foreach (var q in Enum.GetValues<Query>()) yield return (q, null);
+        if (model == "wide")
+        {
+            yield return (Query.Jacobian, 0);
+            yield return (Query.Hvp, 0);
+        }
     }
 }

@@ -72,9 +72,15 @@ public sealed class TorchPeer : IDisposable
 
     /// <summary>Runs <paramref name="q"/> on <paramref name="batch"/> inputs stored row after row in
     /// <paramref name="xs"/> (each of <see cref="Models.InputLength"/> numbers) and writes the results
-    /// row after row into <paramref name="results"/>.</summary>
-    public void Run(Query q, int batch, ReadOnlySpan<double> xs, Span<double> results)
+    /// row after row into <paramref name="results"/>. With <paramref name="output"/>, the query of that
+    /// output alone: its gradient (a Jacobian row, one backward pass) or its Hessian-vector product.</summary>
+    public void Run(Query q, int batch, ReadOnlySpan<double> xs, Span<double> results, int? output = null)
     {
+        if (output is int k)
+        {
+            RunOneOutput(q, k, batch, xs, results);
+            return;
+        }
         using var scope = NewDisposeScope();
         int d = _d, m = _m;
         Tensor x, v = null!;
@@ -137,6 +143,29 @@ public sealed class TorchPeer : IDisposable
             default:
                 throw new ArgumentOutOfRangeException(nameof(q));
         }
+        result.contiguous().data<double>().CopyTo(results);
+    }
+
+    // What a TorchSharp user writes for one output's gradient (vjp) or HVP: a backward pass of that
+    // output, and for the HVP a second one of g·v.
+    private void RunOneOutput(Query q, int k, int batch, ReadOnlySpan<double> xs, Span<double> results)
+    {
+        using var scope = NewDisposeScope();
+        int d = _d;
+        Tensor result;
+        if (q == Query.Hvp)
+        {
+            var xv = tensor(xs.ToArray(), [batch, 2 * d], ScalarType.Float64);
+            var x = xv[.., ..d].contiguous().requires_grad_(true);
+            var g = Grad(_forward(x)[.., k].sum(), x, true);
+            result = Grad((g * xv[.., d..]).sum(), x, false); // [B, d]
+        }
+        else if (q == Query.Jacobian)
+        {
+            var x = tensor(xs.ToArray(), [batch, d], ScalarType.Float64).requires_grad_(true);
+            result = Grad(_forward(x)[.., k].sum(), x, false); // [B, d]
+        }
+        else throw new ArgumentOutOfRangeException(nameof(q), q, "One output: the gradient (Jacobian) or the Hessian-vector product.");
         result.contiguous().data<double>().CopyTo(results);
     }
 

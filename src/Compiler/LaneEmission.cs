@@ -17,12 +17,20 @@ internal interface ILaneEmission
     /// <summary>The compiled methods' delegate type, taking the three <see cref="Parameters"/>.</summary>
     Type DelegateType { get; }
 
-    /// <summary>New parameters for a method: the inputs, the results, and the scratch values that
-    /// pass between the methods of one graph.</summary>
-    (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters();
+    /// <summary>New parameters for a method: the inputs, the results, the scratch values that
+    /// pass between the methods of one graph, and where the emission reads constants from a table
+    /// (<see cref="IsTabled"/>) that table, else null.</summary>
+    (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch, ParameterExpression? Constants) Parameters();
 
-    /// <summary>The constant <paramref name="value"/>.</summary>
+    /// <summary>The constant <paramref name="value"/>, in the code.</summary>
     Expression Constant(double value);
+
+    /// <summary>Whether <paramref name="value"/> is read from the method's constant table rather than
+    /// written into the code (<see cref="Constant"/>).</summary>
+    bool IsTabled(double value);
+
+    /// <summary>Entry <paramref name="index"/> of the constant table <paramref name="constants"/>.</summary>
+    Expression ReadConstant(ParameterExpression constants, int index);
 
     /// <summary>Reads value <paramref name="index"/> of the inputs or the scratch.</summary>
     Expression Read(ParameterExpression values, int index);
@@ -43,11 +51,17 @@ internal sealed class ScalarEmission : ILaneEmission
 
     public Type DelegateType => typeof(GraphMethod);
 
-    public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch) Parameters() =>
+    public (ParameterExpression X, ParameterExpression Result, ParameterExpression Scratch, ParameterExpression? Constants) Parameters() =>
         (Expression.Parameter(typeof(ReadOnlySpan<double>), "x"), Expression.Parameter(typeof(Span<double>), "result"),
-            Expression.Parameter(typeof(Span<double>), "scratch"));
+            Expression.Parameter(typeof(Span<double>), "scratch"), null);
 
     public Expression Constant(double value) => Expression.Constant(value);
+
+    // A double constant is an immediate operand or a load the JIT folds into its use: no table.
+    public bool IsTabled(double value) => false;
+
+    public Expression ReadConstant(ParameterExpression constants, int index) =>
+        throw new InvalidOperationException("Scalar code writes its constants into the code.");
 
     public Expression Read(ParameterExpression values, int index) =>
         Expression.Call(values.Type == typeof(ReadOnlySpan<double>) ? SpanAccess.ReadInput : SpanAccess.ReadScratch, values, Expression.Constant(index));

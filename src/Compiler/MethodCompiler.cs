@@ -11,21 +11,23 @@ internal static class MethodCompiler
     [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
     public static (MethodKernel Kernel, bool UsedSystemCompiler) Compile(UsePlan plan, string description, CompilerOptions options)
     {
-        var (methods, scratchLength, usedSystemCompiler) = CompileMethods<GraphMethod>(plan, ScalarEmission.Instance, description, options);
+        var (methods, _, scratchLength, usedSystemCompiler) = CompileMethods<GraphMethod>(plan, ScalarEmission.Instance, description, options);
         return (new MethodKernel(methods, scratchLength), usedSystemCompiler);
     }
 
     /// <summary>The graph's methods for <paramref name="lanes"/> (whose delegate type is <typeparamref name="TMethod"/>),
-    /// and the values of scratch they pass between them.</summary>
+    /// each method's constant table (empty unless the lanes read constants from one), and the values
+    /// of scratch they pass between them.</summary>
     [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
         Justification = "The trees call only public static methods of Math, Primitives, the kernels and the vector operations, which their owners look up with typeof(...).GetMethod (so the trimmer keeps them), and SpanAccess's methods, which it keeps the same way.")]
-    public static (TMethod[] Methods, int ScratchLength, bool UsedSystemCompiler) CompileMethods<TMethod>(
+    public static (TMethod[] Methods, double[][] Constants, int ScratchLength, bool UsedSystemCompiler) CompileMethods<TMethod>(
         UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options) where TMethod : Delegate
     {
         var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
         var emitter = new MethodEmitter(plan, lanes, methodOf, methodCount, options.MaxInlineDepth);
         var methods = new TMethod[methodCount];
+        var constants = new double[methodCount][];
         bool usedSystemCompiler = false;
         int start = 0;
         for (int m = 0; m < methodCount; m++)
@@ -33,6 +35,7 @@ internal static class MethodCompiler
             int end = start;
             while (end < methodOf.Length && methodOf[end] == m) end++;
             var lambda = emitter.Emit(m, start, end);
+            constants[m] = emitter.Constants;
             var compiled = (TMethod?)lambda.CompileFast(ifFastFailedReturnNull: true);
             if (compiled == null)
             {
@@ -44,6 +47,6 @@ internal static class MethodCompiler
             methods[m] = compiled;
             start = end;
         }
-        return (methods, emitter.ScratchLength, usedSystemCompiler);
+        return (methods, constants, emitter.ScratchLength, usedSystemCompiler);
     }
 }

@@ -37,6 +37,11 @@ internal sealed class MethodEmitter
     private readonly ParameterExpression _x;
     private readonly ParameterExpression _result;
     private readonly ParameterExpression _scratch;
+    private readonly ParameterExpression? _constants;
+    // The current method's constant table, when the lanes read constants from one: values in order
+    // of first use, and each value's entry by its bits (so -0 and +0, and NaNs, stay apart).
+    private readonly List<double> _table = [];
+    private readonly Dictionary<long, int> _tableIndex = [];
 
     private readonly List<ParameterExpression> _locals = [];
     // Each input a method reads is loaded into a local once, at its first read, and kept to the
@@ -51,7 +56,7 @@ internal sealed class MethodEmitter
     {
         _plan = plan;
         _lanes = lanes;
-        (_x, _result, _scratch) = lanes.Parameters();
+        (_x, _result, _scratch, _constants) = lanes.Parameters();
         _graph = plan.Graph;
         _methodOf = methodOf;
         _maxInlineDepth = maxInlineDepth;
@@ -69,6 +74,10 @@ internal sealed class MethodEmitter
     /// <summary>Scratch values the emitted methods use (known once all are emitted).</summary>
     public int ScratchLength => _scratchCells.Count;
 
+    /// <summary>The constant table of the method emitted last, to pass as its constants argument;
+    /// empty when the lanes write constants into the code.</summary>
+    public double[] Constants => [.. _table];
+
     /// <summary>Emits method <paramref name="method"/>, holding nodes <paramref name="start"/> up to
     /// <paramref name="end"/> (exclusive). Methods must be emitted in order.</summary>
     public LambdaExpression Emit(int method, int start, int end)
@@ -77,6 +86,8 @@ internal sealed class MethodEmitter
         _inputLocals.Clear();
         _localSlots = new SlotPool();
         _body.Clear();
+        _table.Clear();
+        _tableIndex.Clear();
         for (int i = start; i < end; i++)
         {
             switch (_graph.OpOf(i))
@@ -89,7 +100,8 @@ internal sealed class MethodEmitter
         foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
         if (_body.Count == 0) _body.Add(Expression.Empty());
         var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values), _body);
-        return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", [_x, _result, _scratch]);
+        ParameterExpression[] parameters = _constants == null ? [_x, _result, _scratch] : [_x, _result, _scratch, _constants];
+        return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", parameters);
     }
 
     private void Leaf(int node, Kind kind)
@@ -173,12 +185,25 @@ internal sealed class MethodEmitter
 
     private Expression Read(int node) => _kind[node] switch
     {
-        Kind.Constant => _lanes.Constant(_graph.ConstantOf(node)),
+        Kind.Constant => Constant(_graph.ConstantOf(node)),
         Kind.Input => InputLocal(_graph.InputIndexOf(node)),
         Kind.Local => _locals[_slot[node]],
         Kind.Scratch => _lanes.Read(_scratch, _slot[node]),
         var kind => throw new InvalidOperationException($"Node {node} ({kind}) cannot be read here."),
     };
+
+    private Expression Constant(double value)
+    {
+        if (_constants == null || !_lanes.IsTabled(value)) return _lanes.Constant(value);
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        if (!_tableIndex.TryGetValue(bits, out int index))
+        {
+            index = _table.Count;
+            _table.Add(value);
+            _tableIndex.Add(bits, index);
+        }
+        return _lanes.ReadConstant(_constants, index);
+    }
 
     private ParameterExpression InputLocal(int index)
     {

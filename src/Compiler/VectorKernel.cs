@@ -32,49 +32,61 @@ internal static class VectorKernel
 /// A graph compiled for <typeparamref name="TVector"/> lanes (<see cref="VectorEmission"/>): one call
 /// evaluates a vector's width of inputs, each lane with exactly the bits
 /// <see cref="CompiledFunction.Evaluate(ReadOnlySpan{double}, Span{double})"/> gives that input.
-/// Rows are transposed into structure-of-arrays buffers each thread allocates once; a last group
-/// short of a full vector is padded with zero rows whose results are dropped.
+/// Rows are transposed (<see cref="LaneTranspose"/>) into structure-of-arrays buffers each thread
+/// allocates once; a last group short of a full vector is padded with zero rows whose results are dropped.
 /// </summary>
-internal sealed unsafe class VectorKernel<TVector>(VectorMethod<TVector>[] methods, int scratchLength) : IVectorKernel
-    where TVector : struct
+internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : struct
 {
     [ThreadStatic] private static TVector[]? _x, _y, _scratch;
+
+    private readonly VectorMethod<TVector>[] _methods;
+    private readonly TVector[][] _constants;
+    private readonly int _scratchLength;
+
+    private VectorKernel(VectorMethod<TVector>[] methods, double[][] constants, int scratchLength)
+    {
+        _methods = methods;
+        _scratchLength = scratchLength;
+        // Each constant broadcast to every lane, once, for the life of the kernel.
+        _constants = new TVector[constants.Length][];
+        for (int m = 0; m < constants.Length; m++)
+        {
+            var table = new TVector[constants[m].Length];
+            var lanes = MemoryMarshal.Cast<TVector, double>(table.AsSpan());
+            for (int k = 0; k < table.Length; k++) lanes.Slice(k * Width, Width).Fill(constants[m][k]);
+            _constants[m] = table;
+        }
+    }
 
     public int Width { get; } = Unsafe.SizeOf<TVector>() / sizeof(double);
 
     [RequiresDynamicCode("Compiles expression trees to IL; only called where dynamic code is supported.")]
     public static VectorKernel<TVector> Compile(UsePlan plan, string description, CompilerOptions options, VectorEmission lanes)
     {
-        var (methods, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options);
-        return new VectorKernel<TVector>(methods, scratchLength);
+        var (methods, constants, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options);
+        return new VectorKernel<TVector>(methods, constants, scratchLength);
     }
 
     // Fully optimised from the first call, as CompiledFunction.Evaluate: at tier 0 every vector copy
     // goes through memory, and the transposes here would cost more than the graph.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunRows(in BatchSpan batch, int start, int end, int inputLength, int outputLength)
+    public unsafe void RunRows(in BatchSpan batch, int start, int end, int inputLength, int outputLength)
     {
-        var x = Buffer(ref _x, inputLength);
-        var y = Buffer(ref _y, outputLength);
-        var scratch = Buffer(ref _scratch, scratchLength);
-        var xs = MemoryMarshal.Cast<TVector, double>(x.AsSpan(0, inputLength));
-        var ys = MemoryMarshal.Cast<TVector, double>(y.AsSpan(0, outputLength));
+        int paddedInputs = LaneTranspose.PaddedLength(inputLength), paddedOutputs = LaneTranspose.PaddedLength(outputLength);
+        var x = Buffer(ref _x, paddedInputs);
+        var y = Buffer(ref _y, paddedOutputs);
+        var scratch = Buffer(ref _scratch, _scratchLength);
+        var xs = MemoryMarshal.Cast<TVector, double>(x.AsSpan(0, paddedInputs));
+        var ys = MemoryMarshal.Cast<TVector, double>(y.AsSpan());
         int w = Width;
         for (int r = start; r < end; r += w)
         {
             int lanes = Math.Min(w, end - r);
             if (lanes < w) xs.Clear();
-            for (int l = 0; l < lanes; l++)
-            {
-                double* row = batch.Inputs + (long)(r + l) * inputLength;
-                for (int j = 0; j < inputLength; j++) xs[j * w + l] = row[j];
-            }
-            foreach (var method in methods) method(x, y, scratch);
-            for (int l = 0; l < lanes; l++)
-            {
-                double* row = batch.Results + (long)(r + l) * outputLength;
-                for (int i = 0; i < outputLength; i++) row[i] = ys[i * w + l];
-            }
+            LaneTranspose.RowsToLanes(ref batch.Inputs[(long)r * inputLength], inputLength, lanes, ref MemoryMarshal.GetReference(xs), w,
+                (long)(batch.Rows - r) * inputLength);
+            for (int m = 0; m < _methods.Length; m++) _methods[m](x, y, scratch, _constants[m]);
+            LaneTranspose.LanesToRows(ref MemoryMarshal.GetReference(ys), w, lanes, ref batch.Results[(long)r * outputLength], outputLength);
         }
     }
 

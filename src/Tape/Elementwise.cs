@@ -16,7 +16,7 @@ public static partial class Elementwise
 {
 
     /// <summary>e^x; within 1 ulp of glibc's exp (tested on random and edge inputs).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static double Exp(double x) => ExpKernels.Exp<ScalarLane, bool>(new(x)).Value;
 
     /// <summary>Exp of every element; the same bits as the scalar form on each element.</summary>
