@@ -16,10 +16,10 @@ version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$root/src/
 feed="$work/feed"
 step "pack $version"
 dotnet pack "$root/TapeAD.sln" -c Release -o "$feed" -p:VersionSuffix="${version#*-}" -v quiet
-for id in TapeAD TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
+for id in TapeAD TapeAD.Runtime TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
     test -f "$feed/$id.$version.nupkg" || { echo "missing package $id.$version.nupkg" >&2; exit 1; }
 done
-for id in TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
+for id in TapeAD.Runtime TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
     test -f "$feed/$id.$version.snupkg" || { echo "missing symbols package $id.$version.snupkg" >&2; exit 1; }
 done
 
