@@ -16,10 +16,12 @@ version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$root/src/
 feed="$work/feed"
 step "pack $version"
 dotnet pack "$root/TapeAD.sln" -c Release -o "$feed" -p:VersionSuffix="${version#*-}" -v quiet
-for id in TapeAD TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
+# The tool is a pointer package and one package per RID (ReadyToRun for linux-x64, `any` elsewhere); the
+# symbols are in the RID packages.
+for id in TapeAD TapeAD.Runtime TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli TapeAD.Cli.linux-x64 TapeAD.Cli.any; do
     test -f "$feed/$id.$version.nupkg" || { echo "missing package $id.$version.nupkg" >&2; exit 1; }
 done
-for id in TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli; do
+for id in TapeAD.Runtime TapeAD.Tape TapeAD.Compiler TapeAD.Nn TapeAD.Layers TapeAD.Onnx TapeAD.Testing TapeAD.Cli.linux-x64 TapeAD.Cli.any; do
     test -f "$feed/$id.$version.snupkg" || { echo "missing symbols package $id.$version.snupkg" >&2; exit 1; }
 done
 
@@ -43,6 +45,10 @@ dotnet test "$work/consumer/Tests" -c Release "${props[@]}"
 
 step "tool: dotnet tool install from the folder, tapead derive"
 dotnet tool install TapeAD.Cli --tool-path "$work/tools" --add-source "$feed" --version "$version"
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+    test -d "$work/tools/.store/tapead.cli/$version/tapead.cli.linux-x64" \
+        || { echo "dotnet tool install did not pick the ReadyToRun package TapeAD.Cli.linux-x64" >&2; exit 1; }
+fi
 printf '0.5,-0.3,0.8,-1.2,0.1\n0,0,0,0,0\n' > "$work/x.csv"
 "$work/tools/tapead" derive --model builtin:seed --query diag --inputs "$work/x.csv" --out "$work/y.csv"
 test "$(wc -l < "$work/y.csv")" -eq 2 && test "$(head -1 "$work/y.csv" | tr ',' '\n' | wc -l)" -eq 15 \

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Times `tapead derive` (Release build, whole process, as a user runs it) on the same inputs for each
-query, from the ONNX export and from its JSON twin (same weights), and prints a Markdown table.
+"""Times `tapead derive` (whole process, as a user runs it) on the same inputs for each query, from the
+ONNX export and from its JSON twin (same weights), and prints a Markdown table.
 Issue 11's Done-when: ONNX within 1.2x of JSON on 20,000 inputs. Also checks the two outputs agree.
+The tool is what `dotnet tool install` gives on this machine: `dotnet publish -c Release -r RID` of
+src/Cli, precompiled (ReadyToRun) as the RID's tool package is, into WORK/tapead (--no-build reuses it).
 
 Usage (from the repository root):
   python3 bench/tools/derive_timing.py [--count 20000] [--count-for wide=2000] [--models pinn,wide]
@@ -37,6 +39,15 @@ def write_rows(path, count, width, seed):
     with open(path, "w") as f:
         for _ in range(count):
             f.write(",".join(repr(2 * rng.random() - 1) for _ in range(width)) + "\n")
+
+
+def host_rid():
+    """The runtime identifier of this machine, as `dotnet --info` names it (e.g. linux-x64)."""
+    info = subprocess.run(["dotnet", "--info"], check=True, capture_output=True, text=True).stdout
+    for line in info.splitlines():
+        if line.strip().startswith("RID:"):
+            return line.split(":", 1)[1].strip()
+    sys.exit("dotnet --info names no RID")
 
 
 def run(tapead, model, query, inputs, vectors, out, timeout):
@@ -87,9 +98,13 @@ def main():
         counts[name] = int(n)
     folder = models_dir(args.models_dir)
     os.makedirs(args.work, exist_ok=True)
+    published = os.path.join(args.work, "tapead")
     if not args.no_build:
-        subprocess.run(["dotnet", "build", "-c", "Release", "src/Cli", "-v", "q", "-nologo"], check=True, capture_output=True)
-    tapead = os.path.join("src", "Cli", "bin", "Release", "net10.0", "tapead.dll")
+        subprocess.run(["dotnet", "publish", "src/Cli", "-c", "Release", "-r", host_rid(), "-o", published, "-v", "q", "-nologo"],
+                       check=True, capture_output=True)
+    tapead = os.path.join(published, "tapead.dll")
+    if not os.path.exists(tapead):
+        sys.exit("%s: no published tapead; run once without --no-build" % tapead)
     with open("/proc/loadavg") as f:
         print("load average at start: " + f.read().strip())
     print("| model | query | inputs | ONNX s | JSON s | ONNX ÷ JSON | largest difference |")

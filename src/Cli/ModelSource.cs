@@ -6,10 +6,19 @@ using TapeAD.Tape;
 namespace TapeAD.Cli;
 
 /// <summary>A model named on the command line, as a tensor graph (JSON chains and ONNX files alike), with a description for <c>inspect</c>.</summary>
-/// <param name="Tensor">The model.</param>
-/// <param name="Description">What the model is: its layers or its ONNX inputs, outputs and operators.</param>
-public sealed record LoadedModel(TensorFunction Tensor, string Description)
+/// <param name="tensor">The model.</param>
+/// <param name="describe">Writes what the model is; called on first use of <see cref="Description"/> only, since
+/// <c>derive</c> never needs it and a short run's time is mostly start-up.</param>
+public sealed class LoadedModel(TensorFunction tensor, Func<string> describe)
 {
+    private readonly Lazy<string> _description = new(describe);
+
+    /// <summary>The model.</summary>
+    public TensorFunction Tensor { get; } = tensor;
+
+    /// <summary>What the model is: its layers or its ONNX inputs, outputs and operators.</summary>
+    public string Description => _description.Value;
+
     /// <summary>Inputs a call takes.</summary>
     public int InputLength => Tensor.InputLength;
 
@@ -31,12 +40,14 @@ public static class ModelSource
         if (spec.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             var onnx = OnnxModel.Load(spec);
-            return new LoadedModel(onnx.Tensor, onnx.Describe().TrimEnd());
+            return new LoadedModel(onnx.Tensor, () => onnx.Describe().TrimEnd());
         }
         return FromChain(spec, ModelFile.Load(spec));
     }
 
-    private static LoadedModel FromChain(string spec, Chain chain)
+    private static LoadedModel FromChain(string spec, Chain chain) => new(chain.ToTensorFunction(), () => Describe(spec, chain));
+
+    private static string Describe(string spec, Chain chain)
     {
         var lines = new List<string>
         {
@@ -44,6 +55,6 @@ public static class ModelSource
             "layers:",
         };
         lines.AddRange(chain.Layers.Select((l, k) => $"  {k}: Dense({l.Inputs}, {l.Outputs}, {Activations.NameOf(l.Activation)})"));
-        return new LoadedModel(chain.ToTensorFunction(), string.Join(Environment.NewLine, lines));
+        return string.Join(Environment.NewLine, lines);
     }
 }

@@ -11,7 +11,12 @@ namespace TapeAD.Compiler;
 /// whatever the other lanes hold: no operation here mixes lanes. The primitives without a span form
 /// run their own value function lane by lane.
 /// </summary>
-internal sealed class ColumnProgram
+/// <remarks>
+/// The tensor level (<c>TapeAD.Layers</c>) runs its elementwise maps and their derivatives this way,
+/// one program per map and order over a block's rows. Immutable and thread-safe: the caller passes
+/// the scratch, so a program keeps no state between runs.
+/// </remarks>
+public sealed class ColumnProgram
 {
     private readonly Step[] _steps;
     private readonly int _inputCount;
@@ -20,7 +25,8 @@ internal sealed class ColumnProgram
     // Target column; operand columns; constant or exponent; for results: the output row to copy to.
     private readonly record struct Step(Op Op, int Target, int A, int B, int C, double K, int[] Outputs);
 
-    /// <summary>Builds the column program of <paramref name="function"/>.</summary>
+    /// <summary>Builds the column program of <paramref name="function"/> (its live nodes in graph order).</summary>
+    /// <exception cref="ArgumentNullException">When <paramref name="function"/> is null.</exception>
     public ColumnProgram(TapeFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -70,6 +76,7 @@ internal sealed class ColumnProgram
     /// Every lane is computed by the same operations whatever its chunk, so a lane's result does not
     /// depend on how many lanes share the run.
     /// </summary>
+    /// <exception cref="ArgumentException">When a span is shorter than <paramref name="lanes"/> lanes need.</exception>
     public void Run(ReadOnlySpan<double> inputs, Span<double> outputs, Span<double> scratch, int lanes)
     {
         if (inputs.Length < _inputCount * lanes || outputs.Length < _outputCount * lanes || scratch.Length < ScratchLength(lanes))

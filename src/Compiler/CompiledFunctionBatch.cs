@@ -1,3 +1,5 @@
+using TapeAD.Runtime;
+
 namespace TapeAD.Compiler;
 
 // Batch calls of a compiled scalar graph: the rows are cut into fixed blocks spread over the cores.
@@ -18,14 +20,14 @@ public sealed partial class CompiledFunction : IBatchBlocks
     /// </summary>
     /// <exception cref="ArgumentException">When the spans are not whole rows, or do not hold the same number of rows, or overlap.</exception>
     public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results) =>
-        EvaluateBatch(inputs, results, BatchWorkers.DefaultThreads);
+        EvaluateBatch(inputs, results, CallShape.DefaultThreads);
 
     /// <inheritdoc cref="ICompiledQuery.EvaluateBatch(ReadOnlySpan{double}, Span{double}, int)"/>
     public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads)
     {
         // The SIMD form is compiled before the workers start, on the calling thread.
         if (!inputs.IsEmpty) _ = _vector?.Value;
-        BatchShape.Run(this, Description, inputs, results, _inputLength, _outputLength, BlockRows, maxThreads);
+        CallShape.RunBatch(this, Description, inputs, results, _inputLength, _outputLength, BlockRows, maxThreads);
     }
 
     /// <summary>Inputs the batch evaluates per instruction: the SIMD width, or 1 when the graph is

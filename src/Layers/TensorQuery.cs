@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using TapeAD.Compiler;
+using TapeAD.Runtime;
 
 namespace TapeAD.Layers;
 
@@ -172,10 +173,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     /// <inheritdoc/>
     public unsafe void Evaluate(ReadOnlySpan<double> x, Span<double> result)
     {
-        if (x.Length != InputLength)
-            throw new ArgumentException($"{Description}: expected {InputLength} inputs, got {x.Length}.", nameof(x));
-        if (result.Length != OutputLength)
-            throw new ArgumentException($"{Description}: expected a result span of length {OutputLength}, got {result.Length}.", nameof(result));
+        if (x.Length != InputLength || result.Length != OutputLength)
+            CallShape.Check(Description, InputLength, OutputLength, x.Length, result.Length);
         fixed (double* xp = x)
         fixed (double* yp = result)
             Run(xp, yp, 1);
@@ -191,11 +190,11 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
 
     /// <inheritdoc/>
     public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results) =>
-        EvaluateBatch(inputs, results, BatchWorkers.DefaultThreads);
+        EvaluateBatch(inputs, results, CallShape.DefaultThreads);
 
     /// <inheritdoc/>
     public void EvaluateBatch(ReadOnlySpan<double> inputs, Span<double> results, int maxThreads) =>
-        BatchShape.Run(this, Description, inputs, results, InputLength, OutputLength, _blockInputs, maxThreads);
+        CallShape.RunBatch(this, Description, inputs, results, InputLength, OutputLength, _blockInputs, maxThreads);
 
     unsafe void IBatchBlocks.RunBlock(in BatchSpan batch, int block)
     {

@@ -45,13 +45,14 @@ internal static class OnnxImporter
         }
 
         var producers = Producers(graphProto, values, name);
-        var operatorCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var operatorCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < graphProto.Node.Count; i++)
         {
             var node = graphProto.Node[i];
             var result = Record(name, graph, node, i, values, producers, DefaultOpset(model));
             values[node.Output[0]] = result;
-            operatorCounts[node.OpType] = operatorCounts.GetValueOrDefault(node.OpType) + 1;
+            operatorCounts.TryGetValue(node.OpType, out int count);
+            operatorCounts[node.OpType] = count + 1;
         }
 
         var outputs = new List<OnnxPort>();
@@ -79,7 +80,7 @@ internal static class OnnxImporter
         if (node.Domain is not ("" or "ai.onnx"))
             throw context.Unsupported($"operator domain '{node.Domain}' is not supported (only the default ONNX domain)");
         if (!Operators.All.TryGetValue(node.OpType, out var rule))
-            throw context.Unsupported($"operator {node.OpType} is not supported; supported operators: {string.Join(", ", Operators.All.Keys)}");
+            throw context.Unsupported($"operator {node.OpType} is not supported; supported operators: {string.Join(", ", Operators.Names)}");
         foreach (var a in node.Attribute)
             if (!rule.Attributes.Contains(a.Name))
                 throw context.Unsupported($"attribute '{a.Name}' is not supported; {node.OpType} supports "

@@ -27,14 +27,17 @@ namespace TapeAD.Onnx;
 /// </remarks>
 public sealed class OnnxModel
 {
+    private readonly Lazy<IReadOnlyDictionary<string, int>> _operatorCounts;
+
     internal OnnxModel(string name, TensorFunction function, IReadOnlyList<OnnxPort> inputs, IReadOnlyList<OnnxPort> outputs,
-        IReadOnlyDictionary<string, int> operatorCounts, int onnxNodeCount, int recordedNodeCount, long opset, long irVersion, string producer)
+        Dictionary<string, int> operatorCounts, int onnxNodeCount, int recordedNodeCount, long opset, long irVersion, string producer)
     {
         Name = name;
         Tensor = function;
         Inputs = inputs;
         Outputs = outputs;
-        OperatorCounts = operatorCounts;
+        // Sorted on first use only (inspect, tests): a SortedDictionary's code is JIT-compiled at every start.
+        _operatorCounts = new(() => new SortedDictionary<string, int>(operatorCounts, StringComparer.Ordinal));
         OnnxNodeCount = onnxNodeCount;
         RecordedNodeCount = recordedNodeCount;
         Opset = opset;
@@ -43,7 +46,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>The ONNX operators this importer supports (default domain).</summary>
-    public static IReadOnlyList<string> SupportedOperators { get; } = Operators.All.Keys.ToArray();
+    public static IReadOnlyList<string> SupportedOperators => Operators.Names;
 
     /// <summary>The model's name: the file name, or the name given to <see cref="Load(byte[], string)"/>.</summary>
     public string Name { get; }
@@ -91,7 +94,7 @@ public sealed class OnnxModel
     public IReadOnlyList<OnnxPort> Outputs { get; }
 
     /// <summary>How many nodes of each operator the ONNX graph has, by operator name (ordinal order).</summary>
-    public IReadOnlyDictionary<string, int> OperatorCounts { get; }
+    public IReadOnlyDictionary<string, int> OperatorCounts => _operatorCounts.Value;
 
     /// <summary>Number of nodes in the ONNX graph.</summary>
     public int OnnxNodeCount { get; }

@@ -13,7 +13,9 @@ internal static class Operators
     // Declared before All, whose initializer reads it.
     private static readonly string[] ConstantAttributes = ["value", "value_float", "value_floats", "value_int", "value_ints"];
 
-    public static readonly IReadOnlyDictionary<string, OperatorRule> All = new SortedDictionary<string, OperatorRule>(StringComparer.Ordinal)
+    // A Dictionary, not a SortedDictionary: looked up once per node, and its string-keyed code is precompiled
+    // in the framework, where a SortedDictionary's is JIT-compiled at every start (~30 methods). Names is the sorted view.
+    public static readonly IReadOnlyDictionary<string, OperatorRule> All = new Dictionary<string, OperatorRule>(StringComparer.Ordinal)
     {
         ["Add"] = Binary(TensorOp.Add),
         ["Sub"] = Binary(TensorOp.Sub),
@@ -76,6 +78,16 @@ internal static class Operators
         ["Concat"] = new(1, int.MaxValue, ["axis"], ShapeOps.Concat),
         ["Constant"] = new(0, 0, ConstantAttributes, Constant),
     };
+
+    /// <summary>The supported operators' names in ordinal order, as messages and <see cref="OnnxModel.SupportedOperators"/> list them.</summary>
+    public static readonly IReadOnlyList<string> Names = SortedNames();
+
+    private static IReadOnlyList<string> SortedNames()
+    {
+        var names = All.Keys.ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        return Array.AsReadOnly(names);
+    }
 
     /// <summary>Dropout at inference is the identity; a model that asks for training mode is refused.</summary>
     private static Tensor Dropout(NodeContext node)

@@ -1,3 +1,5 @@
+using TapeAD.Runtime;
+
 namespace TapeAD.Tape;
 
 /// <summary>
@@ -102,14 +104,11 @@ public sealed partial class TapeFunction
         return result;
     }
 
-    /// <summary>Throws the library's standard message when call spans have the wrong lengths.</summary>
-    public void CheckLengths(int inputLength, int resultLength)
-    {
-        if (inputLength != InputLength)
-            throw new ArgumentException($"{Description}: expected {InputLength} inputs, got {inputLength}.", "x");
-        if (resultLength != OutputLength)
-            throw new ArgumentException($"{Description}: expected a result span of length {OutputLength}, got {resultLength}.", "result");
-    }
+    /// <summary>Throws the library's standard message (<see cref="CallShape.Check"/>) when call spans have the wrong lengths.</summary>
+    /// <exception cref="ArgumentException">When <paramref name="inputLength"/> is not <see cref="InputLength"/> or
+    /// <paramref name="resultLength"/> is not <see cref="OutputLength"/>.</exception>
+    public void CheckLengths(int inputLength, int resultLength) =>
+        CallShape.Check(Description, InputLength, OutputLength, inputLength, resultLength);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,25 +1,6 @@
-namespace TapeAD.Compiler;
+using System.Runtime.ExceptionServices;
 
-/// <summary>Work a batch call splits into numbered blocks; each block writes only its own rows.</summary>
-internal interface IBatchBlocks
-{
-    /// <summary>Computes block <paramref name="block"/> of the batch described by <paramref name="batch"/>.</summary>
-    void RunBlock(in BatchSpan batch, int block);
-}
-
-/// <summary>A batch's input and result rows as raw memory, so worker threads can reach them. Valid
-/// only during the batch call that made it (the caller keeps the spans pinned).</summary>
-internal readonly unsafe struct BatchSpan(double* inputs, double* results, int rows)
-{
-    /// <summary>First input row.</summary>
-    public double* Inputs { get; } = inputs;
-
-    /// <summary>First result row.</summary>
-    public double* Results { get; } = results;
-
-    /// <summary>Number of rows.</summary>
-    public int Rows { get; } = rows;
-}
+namespace TapeAD.Runtime;
 
 /// <summary>
 /// Persistent worker threads for batch calls (one per core besides the caller), started on first
@@ -46,12 +27,10 @@ internal static class BatchWorkers
     /// <summary>Threads a batch uses by default: one per core.</summary>
     public static int DefaultThreads => Environment.ProcessorCount;
 
-    /// <summary>Runs blocks <c>0 .. blocks-1</c> of <paramref name="job"/> on up to <paramref name="maxThreads"/> threads.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="maxThreads"/> is less than 1.</exception>
+    /// <summary>Runs blocks <c>0 .. blocks-1</c> of <paramref name="job"/> on up to <paramref name="maxThreads"/>
+    /// threads (at least 1: <see cref="CallShape.RunBatch"/> checks its arguments).</summary>
     public static void Run(IBatchBlocks job, in BatchSpan batch, int blocks, int maxThreads)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "Expected at least 1 thread.");
         int helpers = Math.Min(Math.Min(maxThreads, DefaultThreads) - 1, blocks - 1);
         if (helpers <= 0 || !Monitor.TryEnter(Gate))
         {
@@ -71,7 +50,9 @@ internal static class BatchWorkers
             Work();
             Done.Wait();
             _job = null;
-            if (_failure != null) throw new AggregateException("A batch block failed.", _failure);
+            // Rethrown as it was thrown, so a caller sees the same exception whether the block failed on
+            // its own thread (a batch run sequentially) or on a worker.
+            if (_failure != null) ExceptionDispatchInfo.Throw(_failure);
         }
         finally
         {

@@ -2,9 +2,14 @@ namespace TapeAD.Compiler;
 
 /// <summary>
 /// A compiled function or derivative query, whichever level computes it: a scalar graph
-/// (<see cref="CompiledFunction"/>) or whole layers at once (<c>TapeAD.Layers.TensorQuery</c>).
+/// (<c>TapeAD.Compiler.CompiledFunction</c>) or whole layers at once (<c>TapeAD.Layers.TensorQuery</c>).
 /// Immutable and thread-safe; calls allocate nothing once warmed up.
 /// </summary>
+/// <remarks>
+/// It lives in <c>TapeAD.Runtime</c>, the floor both levels stand on (with <see cref="Runtime.CallShape"/>,
+/// the checks and batch dispatch every implementation shares), and keeps the namespace it has always
+/// had, so code that names it compiles unchanged.
+/// </remarks>
 public interface ICompiledQuery
 {
     /// <summary>Number of inputs one call takes.</summary>
