@@ -29,15 +29,13 @@ internal static unsafe class RowUpdates
     // from whichever ran first (a Jacobian's, with no second-order rows) laid out the pair loop as cold
     // code, costing a Laplacian run after it 7% of its time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(double* blocks, int count, long stride, int w, double* sigmas, double* firsts, double* seconds, int tangents, int[] pairStart, nint[] pairOffsets)
+    public static void Forward(double* block, int count, long stride, int w, double* sigma, double* first, double* second, int tangents, int[] pairStart, nint[] pairOffsets)
     {
         int rows = pairStart.Length - 1;
         fixed (int* start = pairStart)
         fixed (nint* offsets = pairOffsets)
-        for (int input = 0; input < count; input++)
+        for (double* last = block + (count - 1) * stride; block <= last; block += stride, sigma += w, first += w, second += w)
         {
-            double* block = blocks + input * stride;
-            double* sigma = sigmas + (long)input * w, first = firsts + (long)input * w, second = seconds + (long)input * w;
             double* secondOrder = block + (long)(1 + tangents) * w;
             int c = 0;
             if (Wide)
