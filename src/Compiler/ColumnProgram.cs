@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
@@ -131,6 +132,8 @@ public sealed class ColumnProgram
                 case Op.Cos: Elementwise.Cos(a, t); break;
                 case Op.Erf: Elementwise.Erf(a, t); break;
                 case Op.Abs: TensorPrimitives.Abs(a, t); break;
+                case Op.Greater: Greater(a, b, t); break;
+                case Op.Select: Select(a, b, Col(scratch, s.C, lanes), t); break;
                 default: Scalar(s, a, b, Col(scratch, s.C, lanes), t); break;
             }
             foreach (int o in s.Outputs) t.CopyTo(outputs.Slice(o * stride + start, lanes));
@@ -140,7 +143,25 @@ public sealed class ColumnProgram
     private static ReadOnlySpan<double> Col(Span<double> scratch, int slot, int lanes) =>
         slot < 0 ? default : scratch.Slice(slot * lanes, lanes);
 
-    // Comparisons, selects, powers, the inverse and hyperbolic functions...: the primitives' own value
+    // Comparisons and selects (every ReLU-like activation and guarded rule has them) four lanes per
+    // instruction through the SIMD batch code's own forms, the last lanes through the scalar ones.
+    private static void Greater(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
+    {
+        int l = 0;
+        for (; l + 4 <= t.Length; l += 4)
+            VectorOps256.Greater(Vector256.Create(a.Slice(l, 4)), Vector256.Create(b.Slice(l, 4))).CopyTo(t.Slice(l, 4));
+        for (; l < t.Length; l++) t[l] = Primitives.Greater(a[l], b[l]);
+    }
+
+    private static void Select(ReadOnlySpan<double> condition, ReadOnlySpan<double> ifTrue, ReadOnlySpan<double> ifFalse, Span<double> t)
+    {
+        int l = 0;
+        for (; l + 4 <= t.Length; l += 4)
+            VectorOps256.Select(Vector256.Create(condition.Slice(l, 4)), Vector256.Create(ifTrue.Slice(l, 4)), Vector256.Create(ifFalse.Slice(l, 4))).CopyTo(t.Slice(l, 4));
+        for (; l < t.Length; l++) t[l] = Primitives.Select(condition[l], ifTrue[l], ifFalse[l]);
+    }
+
+    // Powers, the inverse and hyperbolic functions...: the primitives' own value
     // functions, lane by lane, so these give the interpreter's bits.
     private static void Scalar(in Step s, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> t)
     {

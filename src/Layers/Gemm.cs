@@ -34,24 +34,23 @@ internal static unsafe class Gemm
             {
                 int kc = Math.Min(KC, k - k0);
                 bool first = k0 == 0;
+                // Columns the register kernels cover in every row block; an 8-column strip (an 8-input
+                // layer's reverse product, say) still gets eight chains in flight.
+                int kernelCols = nc / nr * nr;
+                bool strip8 = Wide && kernelCols + 8 <= nc;
                 int i = 0;
                 for (; i + mr <= m; i += mr)
                 {
-                    int j = 0;
-                    for (; j + nr <= nc; j += nr)
+                    for (int j = 0; j < kernelCols; j += nr)
                     {
                         double* ap = a + (long)i * k + k0, bp = b + (long)k0 * n + n0 + j, cp = c + (long)i * n + n0 + j;
                         if (Wide) Kernel8x16(ap, bp, cp, kc, k, n, first);
                         else Kernel4x8(ap, bp, cp, kc, k, n, first);
                     }
-                    // An 8-column strip (an 8-input layer's reverse product, say) still gets eight chains in flight.
-                    if (Wide && j + 8 <= nc)
-                    {
-                        Kernel8x8(a + (long)i * k + k0, b + (long)k0 * n + n0 + j, c + (long)i * n + n0 + j, kc, k, n, first);
-                        j += 8;
-                    }
-                    if (j < nc) Edge(a, b, c, i, mr, n0 + j, nc - j, k0, kc, k, n, first);
+                    if (strip8) Kernel8x8(a + (long)i * k + k0, b + (long)k0 * n + n0 + kernelCols, c + (long)i * n + n0 + kernelCols, kc, k, n, first);
                 }
+                int rest = kernelCols + (strip8 ? 8 : 0);
+                if (rest < nc && i > 0) Strip(a, b, c, i, n0 + rest, nc - rest, k0, kc, k, n, first);
                 if (i < m) Edge(a, b, c, i, m - i, n0, nc, k0, kc, k, n, first);
             }
         }
@@ -178,6 +177,56 @@ internal static unsafe class Gemm
         c10.Store(c + ldn); c11.Store(c + ldn + 4);
         c20.Store(c + 2 * ldn); c21.Store(c + 2 * ldn + 4);
         c30.Store(c + 3 * ldn); c31.Store(c + 3 * ldn + 4);
+    }
+
+    // Columns left over by the micro-kernels (a 4-output layer is all left over), rows 0 .. rows: four
+    // columns at a time down eight rows in registers, then single columns (Edge's eight-row chains).
+    private static void Strip(double* a, double* b, double* c, int rows, int j0, int cols, int k0, int kc, int lda, int ldn, bool first)
+    {
+        int j = j0;
+        for (; j + 4 <= j0 + cols; j += 4)
+        {
+            int i = 0;
+            for (; i + 8 <= rows; i += 8)
+                Kernel8x4(a + (long)i * lda + k0, b + (long)k0 * ldn + j, c + (long)i * ldn + j, kc, lda, ldn, first);
+            if (i < rows) Edge(a, b, c, i, rows - i, j, 4, k0, kc, lda, ldn, first);
+        }
+        if (j < j0 + cols) Edge(a, b, c, 0, rows, j, j0 + cols - j, k0, kc, lda, ldn, first);
+    }
+
+    // Eight rows by four columns, one Vector256 accumulator per row: with the weights' row loaded once per
+    // k, eight independent chains hide the FMA latency (accumulating through memory, a row at a time,
+    // stalled every multiply-add on the previous store).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x4(double* a, double* b, double* c, int kc, int lda, int ldn, bool first)
+    {
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1, n = ldn;
+        Vector256<double> c0, c1, c2, c3, c4, c5, c6, c7;
+        if (first)
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = Vector256<double>.Zero;
+        }
+        else
+        {
+            c0 = Vector256.Load(c); c1 = Vector256.Load(c + n); c2 = Vector256.Load(c + 2 * n); c3 = Vector256.Load(c + 3 * n);
+            c4 = Vector256.Load(c + 4 * n); c5 = Vector256.Load(c + 5 * n); c6 = Vector256.Load(c + 6 * n); c7 = Vector256.Load(c + 7 * n);
+        }
+        double* end = a + kc;
+        for (; a < end; a++)
+        {
+            var b0 = Vector256.Load(b);
+            b += n;
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r5]), b0, c5);
+            c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r6]), b0, c6);
+            c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a[r7]), b0, c7);
+        }
+        c0.Store(c); c1.Store(c + n); c2.Store(c + 2 * n); c3.Store(c + 3 * n);
+        c4.Store(c + 4 * n); c5.Store(c + 5 * n); c6.Store(c + 6 * n); c7.Store(c + 7 * n);
     }
 
     // Rows or columns left over by the micro-kernel, with the same fused chain per element: four

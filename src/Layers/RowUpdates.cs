@@ -13,26 +13,30 @@ internal static unsafe class RowUpdates
     private static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
     /// <summary>
-    /// Forward: second-order row k becomes <c>σ' ⊙ S_k + σ'' ⊙ Σ T_j ⊙ T_l</c> over its pairs, each
-    /// tangent row becomes <c>σ' ⊙ T</c> and the value row σ. Rows of <paramref name="block"/>: value, tangents, second-order.
+    /// Forward, for <paramref name="count"/> inputs whose blocks of rows lie <paramref name="stride"/> doubles
+    /// apart (and whose σ, σ′, σ″ lie <paramref name="w"/> apart): second-order row k becomes
+    /// <c>σ' ⊙ S_k + σ'' ⊙ Σ T_j ⊙ T_l</c> over its pairs, each
+    /// tangent row becomes <c>σ' ⊙ T</c> and the value row σ. Rows of a block: value, tangents, second-order.
     /// Pair p of the second-order rows reads the elements at offsets <c>pairOffsets[2p]</c> and
     /// <c>pairOffsets[2p + 1]</c> from the block's start (its two tangent rows), and second-order row k
     /// sums pairs <c>pairStart[k] .. pairStart[k+1]</c>.
     /// One pass over the columns does every row: a narrow layer's rows are a few vectors long, so a pass
     /// per row spent its time entering loops; within a column block the second-order rows read the
-    /// tangents before they are scaled.
+    /// tangents before they are scaled, and one call does a block of inputs (a call per input cost more than
+    /// a 16-wide layer's updates).
     /// </summary>
     // Optimised from the first call, without a profile: the queries share this method, and a profile
     // from whichever ran first (a Jacobian's, with no second-order rows) laid out the pair loop as cold
     // code, costing a Laplacian run after it 7% of its time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(double* block, int w, double* sigma, double* first, double* second, int tangents, int[] pairStart, nint[] pairOffsets)
+    public static void Forward(double* block, int count, long stride, int w, double* sigma, double* first, double* second, int tangents, int[] pairStart, nint[] pairOffsets)
     {
         int rows = pairStart.Length - 1;
-        double* secondOrder = block + (long)(1 + tangents) * w;
         fixed (int* start = pairStart)
         fixed (nint* offsets = pairOffsets)
+        for (double* last = block + (count - 1) * stride; block <= last; block += stride, sigma += w, first += w, second += w)
         {
+            double* secondOrder = block + (long)(1 + tangents) * w;
             int c = 0;
             if (Wide)
             {

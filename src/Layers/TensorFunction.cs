@@ -44,6 +44,8 @@ public sealed class TensorFunction
 {
     private readonly int[] _outputs;
     private readonly Lazy<TapeFunction> _scalar;
+    // The nodes the executor runs (constants are read in place): the cost model's steps.
+    private readonly int _computedNodes;
 
     /// <summary>Wraps output nodes of a graph.</summary>
     /// <param name="graph">The graph (later additions to it do not change this function).</param>
@@ -69,6 +71,7 @@ public sealed class TensorFunction
         WorkPerRow = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => Work(graph[n]));
         CurvatureEntries = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => CurvatureWork(graph, graph[n]));
         NodeCount = live.Count(l => l);
+        _computedNodes = Enumerable.Range(0, graph.Count).Count(n => live[n] && graph[n].Op != TensorOp.Constant);
         _scalar = new(() => ScalarExpansion.Expand(Graph, _outputs, InputLength, Description));
     }
 
@@ -217,7 +220,7 @@ public sealed class TensorFunction
             _ => throw new ArgumentOutOfRangeException(nameof(query), query, null),
         };
         var (forward, reverse) = kind.Rows(d, seeded);
-        return new QueryChoice(query, CostModel.PrefersScalarGraph(WorkPerRow, forward + reverse), mode, forward, reverse, WorkPerRow);
+        return new QueryChoice(query, CostModel.PrefersScalarGraph(WorkPerRow, forward + reverse, _computedNodes), mode, forward, reverse, WorkPerRow);
     }
 
     /// <summary>Compiles a query at the level and in the mode <see cref="Choose"/> gives: straight-line code

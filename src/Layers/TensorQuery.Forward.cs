@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace TapeAD.Layers;
 
@@ -239,76 +240,93 @@ public sealed partial class TensorQuery
     // The map's input u = source value row (+ bias) goes into one column for the column program, which
     // writes σ, σ′, σ″; the row updates then turn the source's rows into the map's (in place when nothing
     // else reads them). A reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
+    // A value query's block is its value rows only, so σ goes straight into it.
     private unsafe void Activate(Step s, int count, double* ws)
     {
         int w = s.Node.Width, lanes = count * w;
+        long stride = (long)_rows * w;
         double* src = ws + _stepOf[s.Source]!.Forward, dst = ws + s.Forward;
-        double* u = ws + _offU, derivatives = ws + _offD;
+        double* u = ws + _offU;
+        fixed (double* bias = s.Bias)
+            for (int b = 0; b < count; b++) AddBias(src + b * stride, bias, u + (long)b * w, w);
+        bool direct = _rows == 1 && s.Store < 0;
+        double* derivatives = direct ? dst : ws + _offD;
+        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
+        if (direct) return;
+        long store = (long)_blockInputs * w;
         for (int b = 0; b < count; b++)
         {
-            var value = new ReadOnlySpan<double>(src + (long)b * _rows * w, w);
-            var column = new Span<double>(u + (long)b * w, w);
-            if (s.Bias != null) TensorPrimitives.Add(value, s.Bias, column);
-            else value.CopyTo(column);
-        }
-        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
-        long stride = (long)_blockInputs * w;
-        for (int b = 0; b < count; b++)
-        {
-            double* block = dst + (long)b * _rows * w;
+            double* block = dst + b * stride;
             if (!s.InPlace)
-                new ReadOnlySpan<double>(src + (long)b * _rows * w + w, (_rows - 1) * w).CopyTo(new Span<double>(block + w, (_rows - 1) * w));
-            double* sigma = derivatives + (long)b * w, first = sigma + lanes, second = first + lanes;
+                new ReadOnlySpan<double>(src + b * stride + w, (_rows - 1) * w).CopyTo(new Span<double>(block + w, (_rows - 1) * w));
             if (s.Store >= 0)
             {
-                double* store = ws + s.Store;
-                new ReadOnlySpan<double>(first, w).CopyTo(new Span<double>(store + (long)b * w, w));
-                if (_order == 2) new ReadOnlySpan<double>(second, w).CopyTo(new Span<double>(store + stride + (long)b * w, w));
-                if (s.InPlace) new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(store + 2 * stride + (long)b * _tangents * w, _tangents * w));
+                double* kept = ws + s.Store, first = derivatives + lanes + (long)b * w;
+                new ReadOnlySpan<double>(first, w).CopyTo(new Span<double>(kept + (long)b * w, w));
+                if (_order == 2) new ReadOnlySpan<double>(first + lanes, w).CopyTo(new Span<double>(kept + store + (long)b * w, w));
+                if (s.InPlace) new ReadOnlySpan<double>(block + w, _tangents * w).CopyTo(new Span<double>(kept + 2 * store + (long)b * _tangents * w, _tangents * w));
             }
-            if (_tangents > 0) RowUpdates.Forward(block, w, sigma, first, second, _tangents, _pairStart, s.PairOffsets!);
-            else new ReadOnlySpan<double>(sigma, w).CopyTo(new Span<double>(block, w));
+            if (_tangents == 0) new ReadOnlySpan<double>(derivatives + (long)b * w, w).CopyTo(new Span<double>(block, w));
         }
+        if (_tangents > 0)
+            RowUpdates.Forward(dst, count, stride, w, derivatives, derivatives + lanes, derivatives + 2 * lanes, _tangents, _pairStart, s.PairOffsets!);
     }
 
-    // Forward queries: the result entries from the output nodes' rows.
+    // u = value (+ bias), four entries per instruction: a 16-wide row is too short for a library call.
+    private static unsafe void AddBias(double* value, double* bias, double* u, int w)
+    {
+        int c = 0;
+        if (bias == null)
+        {
+            new ReadOnlySpan<double>(value, w).CopyTo(new Span<double>(u, w));
+            return;
+        }
+        for (; c + 4 <= w; c += 4) (Vector256.Load(value + c) + Vector256.Load(bias + c)).Store(u + c);
+        for (; c < w; c++) u[c] = value[c] + bias[c];
+    }
+
+    // Forward queries: the result entries from the output nodes' rows, input by input; an output that is
+    // a constant node has its value and zero derivatives.
     private unsafe void Extract(double* y, int count, double* ws)
     {
         int d = _d;
-        for (int b = 0; b < count; b++)
+        for (int i = 0; i < _m; i++)
         {
-            double* result = y + (long)b * OutputLength;
-            for (int i = 0; i < _m; i++)
+            if (_outputIndex >= 0 && i != _outputIndex) continue;
+            var (node, c) = _outputs[i];
+            int w = _graph[node].Width, o = _outputIndex >= 0 ? 0 : i;
+            double* rows = RowsOf(node, ws);
+            double constant = rows == null ? _graph.Values(node)[c] : 0;
+            long stride = (long)_rows * w;
+            for (int b = 0; b < count; b++)
             {
-                if (_outputIndex >= 0 && i != _outputIndex) continue;
-                var (node, c) = _outputs[i];
-                int w = _graph[node].Width;
-                double* rows = RowsOf(node, ws);
-                double* block = rows == null ? null : rows + (long)b * _rows * w + c;
-                double Row(int r) => block != null ? block[(long)r * w] : r == 0 ? _graph.Values(node)[c] : 0.0;
-                int o = _outputIndex >= 0 ? 0 : i;
+                double* result = y + (long)b * OutputLength;
+                double* block = rows == null ? null : rows + b * stride + c;
                 switch (_kind)
                 {
                     case QueryKind.Value:
-                        result[i] = Row(0);
+                        result[i] = block != null ? block[0] : constant;
                         break;
                     case QueryKind.JacobianForward:
-                        for (int j = 0; j < d; j++) result[o * d + j] = Row(1 + j);
+                        for (int j = 0; j < d; j++) result[o * d + j] = Row(block, 1 + j, w);
                         break;
                     case QueryKind.HessianForward:
                         for (int j = 0, k = 0; j < d; j++)
                             for (int l = j; l < d; l++, k++)
-                                result[(i * d + j) * d + l] = result[(i * d + l) * d + j] = Row(1 + _tangents + k);
+                                result[(i * d + j) * d + l] = result[(i * d + l) * d + j] = Row(block, 1 + _tangents + k, w);
                         break;
                     case QueryKind.HvpForward:
                     case QueryKind.SecondOrderJacobian:
-                        for (int j = 0; j < d; j++) result[o * d + j] = Row(1 + _tangents + j);
+                        for (int j = 0; j < d; j++) result[o * d + j] = Row(block, 1 + _tangents + j, w);
                         break;
                     case QueryKind.Laplacian:
-                        result[i] = Row(1 + _tangents);
+                        result[i] = Row(block, 1 + _tangents, w);
                         break;
                 }
             }
         }
+
+        // A derivative row's entry; a constant output has none.
+        static double Row(double* block, int r, int w) => block != null ? block[(long)r * w] : 0.0;
     }
 }
