@@ -52,8 +52,9 @@ public class GemmTests
         var b = Entries(rng, k * n, edgeRate);
         var c = new double[m * n];
         Array.Fill(c, 12345.0);
-        fixed (double* pa = a, pb = b, pc = c)
-            Gemm.Multiply(pa, pb, pc, m, k, n);
+        var packed = Gemm.Pack(b, k, n);
+        fixed (double* pa = a, pb = b, pp = packed, pc = c)
+            Gemm.Multiply(pa, pb, pp, pc, m, k, n);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {

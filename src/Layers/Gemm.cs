@@ -5,7 +5,10 @@ namespace TapeAD.Layers;
 
 /// <summary>
 /// <c>C = A·B</c> for row-major double matrices, blocked for the caches, with a register-blocked FMA
-/// micro-kernel (8×16 with Vector512 where it is accelerated, else 4×8 with Vector256).
+/// micro-kernel (8×16 with Vector512 where it is accelerated, else 4×8 with Vector256) that reads B
+/// packed (<see cref="Pack"/>): B is a layer's constant weights, packed once, so each k step of a kernel
+/// reads one contiguous cache line of B instead of a row a whole matrix row apart (which, at 1 KiB
+/// strides, maps onto a few L1 sets and misses every time for layers 128 wide and up).
 /// Every element is one fused multiply-add chain over <c>k</c> in ascending order starting from 0,
 /// whichever kernel or edge path computes it, so a row's result never depends on how many rows
 /// share the call or where the row sits: batch and single calls give the same bits.
@@ -18,8 +21,25 @@ internal static unsafe class Gemm
 
     private static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
-    /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>.</summary>
-    public static void Multiply(double* a, double* b, double* c, int m, int k, int n)
+    /// <summary>Columns per panel of a packed B.</summary>
+    private const int Panel = 8;
+
+    /// <summary>
+    /// B (row-major k × n) in the kernels' order: panels of 8 columns, each k rows of 8 contiguous doubles,
+    /// for the first <c>n / 8 · 8</c> columns (the rest are read from B itself).
+    /// </summary>
+    public static double[] Pack(double[] b, int k, int n)
+    {
+        int panels = n / Panel;
+        var packed = new double[(long)panels * Panel * k];
+        for (int q = 0; q < panels; q++)
+            for (int p = 0; p < k; p++)
+                Array.Copy(b, (long)p * n + q * Panel, packed, ((long)q * k + p) * Panel, Panel);
+        return packed;
+    }
+
+    /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>; <paramref name="packed"/> is <see cref="Pack"/> of b.</summary>
+    public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n)
     {
         if (k == 0)
         {
@@ -43,11 +63,11 @@ internal static unsafe class Gemm
                 {
                     for (int j = 0; j < kernelCols; j += nr)
                     {
-                        double* ap = a + (long)i * k + k0, bp = b + (long)k0 * n + n0 + j, cp = c + (long)i * n + n0 + j;
-                        if (Wide) Kernel8x16(ap, bp, cp, kc, k, n, first);
-                        else Kernel4x8(ap, bp, cp, kc, k, n, first);
+                        double* ap = a + (long)i * k + k0, pp = PanelAt(packed, n0 + j, k0, k), cp = c + (long)i * n + n0 + j;
+                        if (Wide) Kernel8x16(ap, pp, pp + (long)Panel * k, cp, kc, k, n, first);
+                        else Kernel4x8(ap, pp, cp, kc, k, n, first);
                     }
-                    if (strip8) Kernel8x8(a + (long)i * k + k0, b + (long)k0 * n + n0 + kernelCols, c + (long)i * n + n0 + kernelCols, kc, k, n, first);
+                    if (strip8) Kernel8x8(a + (long)i * k + k0, PanelAt(packed, n0 + kernelCols, k0, k), c + (long)i * n + n0 + kernelCols, kc, k, n, first);
                 }
                 int rest = kernelCols + (strip8 ? 8 : 0);
                 if (rest < nc && i > 0) Strip(a, b, c, i, n0 + rest, nc - rest, k0, kc, k, n, first);
@@ -56,8 +76,12 @@ internal static unsafe class Gemm
         }
     }
 
+    // Row k0 of the panel holding column j (a multiple of 8).
+    private static double* PanelAt(double* packed, int j, int k0, int k) => packed + ((long)(j / Panel) * k + k0) * Panel;
+
+    // p0, p1: the packed panels of the 16 columns (8 each), at row k0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16(double* a, double* b, double* c, int kc, int lda, int ldn, bool first)
+    private static void Kernel8x16(double* a, double* p0, double* p1, double* c, int kc, int lda, int ldn, bool first)
     {
         Vector512<double> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (first)
@@ -76,13 +100,14 @@ internal static unsafe class Gemm
             c70 = Vector512.Load(c + 7 * ldn); c71 = Vector512.Load(c + 7 * ldn + 8);
         }
         // Row offsets computed once: the loop body is then loads, broadcasts and FMAs only.
-        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1, step = ldn;
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1;
         double* end = a + kc;
         for (; a < end; a++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 8);
-            b += step;
+            var b0 = Vector512.Load(p0);
+            var b1 = Vector512.Load(p1);
+            p0 += Panel;
+            p1 += Panel;
             var x = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
             x = Vector512.Create(a[r1]);
@@ -111,7 +136,7 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x8(double* a, double* b, double* c, int kc, int lda, int ldn, bool first)
+    private static void Kernel8x8(double* a, double* p, double* c, int kc, int lda, int ldn, bool first)
     {
         nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1, r6 = 6 * r1, r7 = 7 * r1, n = ldn;
         Vector512<double> c0, c1, c2, c3, c4, c5, c6, c7;
@@ -127,8 +152,8 @@ internal static unsafe class Gemm
         double* end = a + kc;
         for (; a < end; a++)
         {
-            var b0 = Vector512.Load(b);
-            b += n;
+            var b0 = Vector512.Load(p);
+            p += Panel;
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r1]), b0, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[r2]), b0, c2);
@@ -143,7 +168,7 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x8(double* a, double* b, double* c, int kc, int lda, int ldn, bool first)
+    private static void Kernel4x8(double* a, double* p, double* c, int kc, int lda, int ldn, bool first)
     {
         Vector256<double> c00, c01, c10, c11, c20, c21, c30, c31;
         if (first)
@@ -157,13 +182,13 @@ internal static unsafe class Gemm
             c20 = Vector256.Load(c + 2 * ldn); c21 = Vector256.Load(c + 2 * ldn + 4);
             c30 = Vector256.Load(c + 3 * ldn); c31 = Vector256.Load(c + 3 * ldn + 4);
         }
-        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1, step = ldn;
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1;
         double* end = a + kc;
         for (; a < end; a++)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 4);
-            b += step;
+            var b0 = Vector256.Load(p);
+            var b1 = Vector256.Load(p + 4);
+            p += Panel;
             var x = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
             x = Vector256.Create(a[r1]);

@@ -98,6 +98,14 @@ public sealed class Matrix
 
     /// <summary>Row-major Inputs × Outputs.</summary>
     public double[] Wt { get; }
+
+    // The GEMM's packed forms (Gemm.Pack), made on first use by a query that needs them: Wt for the
+    // product forward, W for the sweep back. A race builds the same array twice, harmlessly.
+    private double[]? _packedWt, _packedW;
+
+    internal double[] PackedWt => _packedWt ??= Gemm.Pack(Wt, Inputs, Outputs);
+
+    internal double[] PackedW => _packedW ??= Gemm.Pack(W, Outputs, Inputs);
 }
 
 /// <summary>Hash-consing key: kind, operands and payload, compared by content.</summary>

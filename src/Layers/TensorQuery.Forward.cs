@@ -30,7 +30,8 @@ public sealed partial class TensorQuery
                 {
                     var m = (Matrix)node.Payload!;
                     fixed (double* wt = m.Wt)
-                        Gemm.Multiply(ws + _stepOf[node.Operands[0]]!.Forward, wt, dst, count * _rows * (w / m.Outputs), m.Inputs, m.Outputs);
+                    fixed (double* packed = m.PackedWt)
+                        Gemm.Multiply(ws + _stepOf[node.Operands[0]]!.Forward, wt, packed, dst, count * _rows * (w / m.Outputs), m.Inputs, m.Outputs);
                     break;
                 }
                 case TensorOp.Map:

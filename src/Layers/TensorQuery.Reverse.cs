@@ -49,7 +49,8 @@ public sealed partial class TensorQuery
                     bool first = s.FirstContribution[0];
                     double* target = first ? ws + to.Adjoint : ws + _offTemp;
                     fixed (double* weights = m.W)
-                        Gemm.Multiply(adj, weights, target, count * rr * (w / m.Outputs), m.Outputs, m.Inputs);
+                    fixed (double* packed = m.PackedW)
+                        Gemm.Multiply(adj, weights, packed, target, count * rr * (w / m.Outputs), m.Outputs, m.Inputs);
                     if (!first) Accumulate(ws + to.Adjoint, target, (long)count * rr * to.Node.Width);
                     break;
                 }

@@ -126,6 +126,13 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _offScaled = _offRow + widest;
         _offTemp = _offScaled + widest;
         _workspaceLength = _offTemp + temp;
+        // Pack the weights now, in preparation, not in the first call.
+        foreach (var s in _steps)
+            if (s.Node.Payload is Matrix matrix && !s.Folded)
+            {
+                _ = matrix.PackedWt;
+                if (kind.IsReverse()) _ = matrix.PackedW;
+            }
         MultiplyAddsPerInput = _steps.Where(s => s.Node.Payload is Matrix).Sum(s =>
             (long)s.Node.Width * ((Matrix)s.Node.Payload!).Inputs * (_rows + _reverseRows));
         Rows = (_rows, _reverseRows);
