@@ -67,11 +67,16 @@ public sealed class TensorFunction
         InputLength = inputLength;
         OutputLength = (int)m;
         Description = description;
+        // The cost model's figures, in one pass over the live nodes.
         var live = ScalarExpansion.Live(graph, _outputs);
-        WorkPerRow = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => Work(graph[n]));
-        CurvatureEntries = Enumerable.Range(0, graph.Count).Where(n => live[n]).Sum(n => CurvatureWork(graph, graph[n]));
-        NodeCount = live.Count(l => l);
-        _computedNodes = Enumerable.Range(0, graph.Count).Count(n => live[n] && graph[n].Op != TensorOp.Constant);
+        for (int n = 0; n < graph.Count; n++)
+        {
+            if (!live[n]) continue;
+            NodeCount++;
+            if (graph[n].Op != TensorOp.Constant) _computedNodes++;
+            WorkPerRow += Work(graph[n]);
+            CurvatureEntries += CurvatureWork(graph, graph[n]);
+        }
         _scalar = new(() => ScalarExpansion.Expand(Graph, _outputs, InputLength, Description));
     }
 

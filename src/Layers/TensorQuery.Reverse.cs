@@ -200,7 +200,9 @@ public sealed partial class TensorQuery
     {
         var node = s.Node;
         int w = node.Width, per = 1 + _adjointTangents, rr = _reverseRows;
-        if (_kind.IsCurvature() && RowsOf(node.Operands[0], ws) is var pa && pa != null && RowsOf(node.Operands[1], ws) is var pb && pb != null)
+        double* pa = RowsOf(node.Operands[0], ws), pb = RowsOf(node.Operands[1], ws);
+        // A product of two computed vectors curves; a constant factor makes it linear.
+        if (_kind.IsCurvature() && pa != null && pb != null)
             for (int b = 0; b < count; b++)
                 for (int g = 0; g < _seeds.Length; g++)
                 {

@@ -128,7 +128,7 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _workspaceLength = _offTemp + temp;
         // Pack the weights now, in preparation, not in the first call.
         foreach (var s in _steps)
-            if (s.Node.Payload is Matrix matrix && !s.Folded)
+            if (s.Node.Payload is Matrix matrix)
             {
                 _ = matrix.PackedWt;
                 if (kind.IsReverse()) _ = matrix.PackedW;
