@@ -21,9 +21,14 @@ internal static class ActivationKernels
         var d = hi + two;
         var b = d - hi;
         var e = ((hi - (d - b)) + (two - b)) + lo;
-        var q = hi / d;
-        var small = q + ((T.Fma(-q, d, hi) + lo) - q * e) / d;
-        var large = T.Of(1.0) - two / d;
+        // One division (there were three; each costs a dozen other operations): q = hi·(1/d) is within
+        // two ulp of hi/d, so its residual hi - q·d is exact in one fma and the correction, a few ulp of q
+        // divided by d, restores the quotient (1/d's own error of 2^-53 falls on that small term only);
+        // 2/d = 2·(1/d) exactly.
+        var inverse = T.Of(1.0) / d;
+        var q = hi * inverse;
+        var small = q + ((T.Fma(-q, d, hi) + lo) - q * e) * inverse;
+        var large = T.Of(1.0) - two * inverse;
         var z = T.Select(T.Less(a, T.Of(1.0)), small, large);
         z = T.Select(T.Less(T.Of(TanhOne), a), T.Of(1.0), z);
         z = T.Select(T.Less(a, T.Of(TanhTiny)), a, z);

@@ -48,6 +48,10 @@ internal interface ILanes<TSelf, TMask> where TSelf : struct, ILanes<TSelf, TMas
     /// Skipping never changes an element's bits, because selected elements are computed alike either way.</summary>
     static abstract bool Any(TMask mask);
 
+    /// <summary>Whether every element's mask is set: lets a kernel take a shorter path that gives the
+    /// same bits as the general one on every element it holds.</summary>
+    static abstract bool All(TMask mask);
+
     /// <summary><paramref name="ifTrue"/> where the mask is set, else <paramref name="ifFalse"/>.</summary>
     static abstract TSelf Select(TMask mask, TSelf ifTrue, TSelf ifFalse);
 

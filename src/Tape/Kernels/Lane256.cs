@@ -25,6 +25,7 @@ internal readonly struct Lane256(Vector256<double> value) : ILanes<Lane256, Vect
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Equal(Lane256 a, Lane256 b) => Vector256.Equals(a.Value, b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> And(Vector256<double> a, Vector256<double> b) => a & b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256<double> mask) => mask != Vector256<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool All(Vector256<double> mask) => mask.ExtractMostSignificantBits() == 0xF;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane256 Select(Vector256<double> mask, Lane256 ifTrue, Lane256 ifFalse) => new(Vector256.ConditionalSelect(mask, ifTrue.Value, ifFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane256 AndBits(Lane256 a, long mask) => new((a.Value.AsInt64() & Vector256.Create(mask)).AsDouble());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane256 AddBits(Lane256 a, long c) => new((a.Value.AsInt64() + Vector256.Create(c)).AsDouble());

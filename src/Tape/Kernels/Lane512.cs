@@ -25,6 +25,7 @@ internal readonly struct Lane512(Vector512<double> value) : ILanes<Lane512, Vect
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Equal(Lane512 a, Lane512 b) => Vector512.Equals(a.Value, b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> And(Vector512<double> a, Vector512<double> b) => a & b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512<double> mask) => mask != Vector512<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool All(Vector512<double> mask) => mask.ExtractMostSignificantBits() == 0xFF;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane512 Select(Vector512<double> mask, Lane512 ifTrue, Lane512 ifFalse) => new(Vector512.ConditionalSelect(mask, ifTrue.Value, ifFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane512 AndBits(Lane512 a, long mask) => new((a.Value.AsInt64() & Vector512.Create(mask)).AsDouble());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane512 AddBits(Lane512 a, long c) => new((a.Value.AsInt64() + Vector512.Create(c)).AsDouble());

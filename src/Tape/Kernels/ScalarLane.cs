@@ -24,6 +24,7 @@ internal readonly struct ScalarLane(double value) : ILanes<ScalarLane, bool>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Equal(ScalarLane a, ScalarLane b) => a.Value == b.Value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool And(bool a, bool b) => a & b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(bool mask) => mask;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool All(bool mask) => mask;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Select(bool mask, ScalarLane ifTrue, ScalarLane ifFalse) => mask ? ifTrue : ifFalse;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane AndBits(ScalarLane a, long mask) => OfBits(Bits(a) & mask);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane AddBits(ScalarLane a, long c) => OfBits(Bits(a) + c);
