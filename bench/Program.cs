@@ -17,6 +17,8 @@ public static class Program
             return PrepareReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "small-batch")
             return Batches.SmallBatchReport.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "roofline")
+            return Batches.RooflineReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "onnx")
             return Onnx.OnnxReport.Run(args[1..]);
         if (args.Length > 0 && args[0] == "scale")
