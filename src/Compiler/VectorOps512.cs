@@ -28,20 +28,28 @@ internal static class VectorOps512
         Vector512.ConditionalSelect(Vector512.GreaterThan(condition, Vector512<double>.Zero), ifTrue,
             Vector512.ConditionalSelect(Vector512.Equals(condition, Vector512<double>.Zero), ifFalse, Vector512.Create(double.NaN)));
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Exp(Vector512<double> a) => Elementwise.Exp(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Log(Vector512<double> a) => Elementwise.Log(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Tanh(Vector512<double> a) => Elementwise.Tanh(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Sigmoid(Vector512<double> a) => Elementwise.Sigmoid(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Softplus(Vector512<double> a) => Elementwise.Softplus(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Sin(Vector512<double> a) => Elementwise.Sin(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Cos(Vector512<double> a) => Elementwise.Cos(a);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Vector512<double> Erf(Vector512<double> a) => Elementwise.Erf(a);
 
     /// <summary>Any other primitive, lane by lane through <see cref="Primitives.Evaluate"/> (its own value method).</summary>
