@@ -12,7 +12,7 @@ namespace TapeAD.Compiler;
 /// inputs) is the <see cref="ILaneEmission"/>'s business.
 /// </summary>
 /// <remarks>
-/// A method may evaluate several independent groups of inputs (<see cref="Groups"/>): each node is
+/// A method may evaluate several independent groups of inputs (the constructor's <c>groups</c>): each node is
 /// emitted once per group, group after group, before the next node, so that the groups' dependency
 /// chains (an activation's exp above all) sit side by side in the code and the out-of-order core
 /// overlaps them. Group <c>g</c>'s value <c>j</c> of the inputs, results and scratch is entry
@@ -81,9 +81,6 @@ internal sealed class MethodEmitter
         _scratchFreedAfter = new List<int>[methodCount];
         for (int m = 0; m < methodCount; m++) _scratchFreedAfter[m] = [];
     }
-
-    /// <summary>Independent groups of inputs each method evaluates.</summary>
-    public int Groups => _groups;
 
     /// <summary>Scratch values the emitted methods use, every group's (known once all are emitted).</summary>
     public int ScratchLength => _scratchCells.Count * _groups;

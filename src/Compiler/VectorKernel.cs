@@ -34,10 +34,10 @@ internal static class VectorKernel
 
 /// <summary>
 /// A graph compiled for <typeparamref name="TVector"/> lanes (<see cref="VectorEmission"/>): one call
-/// evaluates a vector's width of inputs, each lane with exactly the bits
-/// <see cref="CompiledFunction.Evaluate(ReadOnlySpan{double}, Span{double})"/> gives that input.
-/// Rows are transposed (<see cref="LaneTranspose"/>) into structure-of-arrays buffers each thread
-/// allocates once; a last group short of a full vector is padded with zero rows whose results are dropped.
+/// evaluates <see cref="Groups"/> interleaved groups of a vector's width of inputs (<see cref="BatchGroups"/>),
+/// each lane with exactly the bits <see cref="CompiledFunction.Evaluate(ReadOnlySpan{double}, Span{double})"/>
+/// gives that input. Rows are transposed (<see cref="LaneTranspose"/>) into structure-of-arrays buffers
+/// each thread allocates once; a last call short of its rows is padded with zero rows whose results are dropped.
 /// </summary>
 internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : struct
 {
