@@ -3,14 +3,16 @@ using TapeAD.Runtime;
 namespace TapeAD.Compiler;
 
 // Batch calls of a compiled scalar graph: the rows are cut into fixed blocks spread over the cores.
-// Within a block, rows go through the SIMD form of the graph a vector's width at a time (the last
-// group of a batch padded with zero rows whose results are dropped); every lane computes exactly
+// Within a block, rows go through the SIMD form of the graph a call's lanes at a time (the last
+// call of a batch padded with zero rows whose results are dropped); every lane computes exactly
 // what Evaluate computes for its row, so a batch gives Evaluate's bits whatever the neighbours.
 public sealed partial class CompiledFunction : IBatchBlocks
 {
-    /// <summary>Rows per block: enough to amortise handing out a block, few enough to balance the
-    /// cores; a multiple of every vector width, so only a batch's last group is partial.</summary>
-    private const int BlockRows = 32;
+    /// <summary>Rows per block at least: enough to amortise handing out a block, few enough to balance the cores.</summary>
+    private const int MinBlockRows = 32;
+
+    // A whole number of the SIMD form's calls (Width × Groups rows each), so only a batch's last call is partial.
+    private int BlockRows => _vector?.Value is { } vector ? (MinBlockRows + vector.Width * vector.Groups - 1) / (vector.Width * vector.Groups) * (vector.Width * vector.Groups) : MinBlockRows;
 
     /// <summary>
     /// Evaluates a batch of inputs stored row after row on all cores; result row <c>b</c> is exactly
@@ -34,9 +36,14 @@ public sealed partial class CompiledFunction : IBatchBlocks
     /// interpreted or the hardware has no accelerated vectors.</summary>
     public int BatchLanes => _vector == null ? 1 : _vector.Value?.Width ?? 1;
 
+    /// <summary>Independent groups of <see cref="BatchLanes"/> inputs one call of the SIMD form
+    /// interleaves (so the core overlaps their dependency chains), chosen by the graph's size; 1 when
+    /// the batch runs row by row.</summary>
+    public int BatchGroups => _vector == null ? 1 : _vector.Value?.Groups ?? 1;
+
     unsafe void IBatchBlocks.RunBlock(in BatchSpan batch, int block)
     {
-        int start = block * BlockRows, end = Math.Min(batch.Rows, start + BlockRows);
+        int blockRows = BlockRows, start = block * blockRows, end = Math.Min(batch.Rows, start + blockRows);
         var vector = _vector?.Value;
         if (vector == null)
         {

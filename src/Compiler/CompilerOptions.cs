@@ -39,6 +39,11 @@ public sealed record CompilerOptions
     /// slower (tests use that to check both widths on any machine).</summary>
     public BatchVectorWidth BatchVectorWidth { get; init; } = BatchVectorWidth.Widest;
 
+    /// <summary>Independent groups of vectors one call of the SIMD methods interleaves (1 to
+    /// <see cref="Compiler.BatchGroups.Most"/>); 0 lets <see cref="Compiler.BatchGroups"/> choose by the graph.
+    /// Tests force each count.</summary>
+    internal int BatchGroups { get; init; }
+
     internal VectorEmission? BatchVectors => BatchVectorWidth switch
     {
         BatchVectorWidth.Widest => VectorEmission.Widest,
@@ -55,6 +60,8 @@ public sealed record CompilerOptions
             throw new ArgumentException($"Expected {nameof(MaxInlineDepth)} from 0 to {InlineDepthLimit}, got {MaxInlineDepth}.", nameof(MaxInlineDepth));
         if (!Enum.IsDefined(BatchVectorWidth))
             throw new ArgumentException($"Expected a defined {nameof(BatchVectorWidth)} ({string.Join(", ", Enum.GetNames<BatchVectorWidth>())}), got {(int)BatchVectorWidth}.", nameof(BatchVectorWidth));
+        if (BatchGroups is < 0 or > Compiler.BatchGroups.Most)
+            throw new ArgumentException($"Expected {nameof(BatchGroups)} from 0 (chosen by the graph) to {Compiler.BatchGroups.Most}, got {BatchGroups}.", nameof(BatchGroups));
         if (InterpretAboveNodes < 0)
             throw new ArgumentException($"Expected {nameof(InterpretAboveNodes)} of 0 or more, got {InterpretAboveNodes}.", nameof(InterpretAboveNodes));
     }

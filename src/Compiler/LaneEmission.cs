@@ -32,6 +32,10 @@ internal interface ILaneEmission
     /// <summary>Entry <paramref name="index"/> of the constant table <paramref name="constants"/>.</summary>
     Expression ReadConstant(ParameterExpression constants, int index);
 
+    /// <summary>Whether a method loads each input it reads into a local once (at its first read)
+    /// rather than reading it where it is used.</summary>
+    bool LoadsInputsOnce { get; }
+
     /// <summary>Reads value <paramref name="index"/> of the inputs or the scratch.</summary>
     Expression Read(ParameterExpression values, int index);
 
@@ -62,6 +66,10 @@ internal sealed class ScalarEmission : ILaneEmission
 
     public Expression ReadConstant(ParameterExpression constants, int index) =>
         throw new InvalidOperationException("Scalar code writes its constants into the code.");
+
+    // A span read per use costs the JIT an inlined call and temporaries each time, and past about a
+    // thousand locals it stops keeping them in registers.
+    public bool LoadsInputsOnce => true;
 
     public Expression Read(ParameterExpression values, int index) =>
         Expression.Call(values.Type == typeof(ReadOnlySpan<double>) ? SpanAccess.ReadInput : SpanAccess.ReadScratch, values, Expression.Constant(index));

@@ -16,16 +16,18 @@ internal static class MethodCompiler
     }
 
     /// <summary>The graph's methods for <paramref name="lanes"/> (whose delegate type is <typeparamref name="TMethod"/>),
+    /// each evaluating <paramref name="groups"/> independent groups of inputs (<see cref="MethodEmitter"/>),
     /// each method's constant table (empty unless the lanes read constants from one), and the values
     /// of scratch they pass between them.</summary>
     [RequiresDynamicCode("Compiles expression trees to IL; where dynamic code is unsupported (NativeAOT) CompiledFunction interprets instead.")]
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
         Justification = "The trees call only public static methods of Math, Primitives, the kernels and the vector operations, which their owners look up with typeof(...).GetMethod (so the trimmer keeps them), and SpanAccess's methods, which it keeps the same way.")]
     public static (TMethod[] Methods, double[][] Constants, int ScratchLength, bool UsedSystemCompiler) CompileMethods<TMethod>(
-        UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options) where TMethod : Delegate
+        UsePlan plan, ILaneEmission lanes, string description, CompilerOptions options, int groups = 1) where TMethod : Delegate
     {
-        var methodOf = plan.AssignMethods(options.MaxStatementsPerMethod, out int methodCount);
-        var emitter = new MethodEmitter(plan, lanes, methodOf, methodCount, options.MaxInlineDepth);
+        // Every node is a statement per group: the JIT's limit is on the method's statements.
+        var methodOf = plan.AssignMethods(Math.Max(1, options.MaxStatementsPerMethod / groups), out int methodCount);
+        var emitter = new MethodEmitter(plan, lanes, methodOf, methodCount, options.MaxInlineDepth, groups);
         var methods = new TMethod[methodCount];
         var constants = new double[methodCount][];
         bool usedSystemCompiler = false;

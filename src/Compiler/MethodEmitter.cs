@@ -11,6 +11,13 @@ namespace TapeAD.Compiler;
 /// values are live at once. What a value is (one double, or a SIMD vector of one value for several
 /// inputs) is the <see cref="ILaneEmission"/>'s business.
 /// </summary>
+/// <remarks>
+/// A method may evaluate several independent groups of inputs (the constructor's <c>groups</c>): each node is
+/// emitted once per group, group after group, before the next node, so that the groups' dependency
+/// chains (an activation's exp above all) sit side by side in the code and the out-of-order core
+/// overlaps them. Group <c>g</c>'s value <c>j</c> of the inputs, results and scratch is entry
+/// <c>j * Groups + g</c>; constants are shared. With one group this is plain straight-line code.
+/// </remarks>
 internal sealed class MethodEmitter
 {
     private enum Kind : byte { Dead, Constant, Input, Local, Scratch, Pending }
@@ -20,12 +27,14 @@ internal sealed class MethodEmitter
     private readonly Graph _graph;
     private readonly int[] _methodOf;
     private readonly int _maxInlineDepth;
+    private readonly int _groups;
 
     private readonly Kind[] _kind;
     private readonly int[] _slot;
     private readonly int[] _unread;
     private readonly int[] _depth;
-    private readonly Expression?[] _pending;
+    // Per pending node, its expression for each group.
+    private readonly Expression[]?[] _pending;
     // The local-backed nodes a pending expression reads. Their reads count only once the
     // expression is placed in a statement: a pending expression runs later than it was built, so a
     // local freed by a statement in between could be overwritten before it is read.
@@ -43,17 +52,19 @@ internal sealed class MethodEmitter
     private readonly List<double> _table = [];
     private readonly Dictionary<long, int> _tableIndex = [];
 
+    // Slot k's local for group g is entry k * Groups + g.
     private readonly List<ParameterExpression> _locals = [];
-    // Each input a method reads is loaded into a local once, at its first read, and kept to the
-    // method's end: a span read per use costs the JIT an inlined call and temporaries each time,
-    // and past about a thousand locals it stops keeping them in registers.
-    private readonly Dictionary<int, ParameterExpression> _inputLocals = [];
+    // Where the lanes load inputs once (ILaneEmission.LoadsInputsOnce), each input a method reads
+    // is loaded into a local at its first read and kept to the method's end.
+    private readonly Dictionary<int, ParameterExpression[]> _inputLocals = [];
     private SlotPool _localSlots = new();
     private readonly List<Expression> _body = [];
     private List<int> _reads = [];
 
-    public MethodEmitter(UsePlan plan, ILaneEmission lanes, int[] methodOf, int methodCount, int maxInlineDepth)
+    public MethodEmitter(UsePlan plan, ILaneEmission lanes, int[] methodOf, int methodCount, int maxInlineDepth, int groups = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        _groups = groups;
         _plan = plan;
         _lanes = lanes;
         (_x, _result, _scratch, _constants) = lanes.Parameters();
@@ -65,14 +76,14 @@ internal sealed class MethodEmitter
         _slot = new int[n];
         _unread = new int[n];
         _depth = new int[n];
-        _pending = new Expression?[n];
+        _pending = new Expression[]?[n];
         _pendingReads = new List<int>?[n];
         _scratchFreedAfter = new List<int>[methodCount];
         for (int m = 0; m < methodCount; m++) _scratchFreedAfter[m] = [];
     }
 
-    /// <summary>Scratch values the emitted methods use (known once all are emitted).</summary>
-    public int ScratchLength => _scratchCells.Count;
+    /// <summary>Scratch values the emitted methods use, every group's (known once all are emitted).</summary>
+    public int ScratchLength => _scratchCells.Count * _groups;
 
     /// <summary>The constant table of the method emitted last, to pass as its constants argument;
     /// empty when the lanes write constants into the code.</summary>
@@ -99,7 +110,7 @@ internal sealed class MethodEmitter
         }
         foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
         if (_body.Count == 0) _body.Add(Expression.Empty());
-        var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values), _body);
+        var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values.SelectMany(group => group)), _body);
         ParameterExpression[] parameters = _constants == null ? [_x, _result, _scratch] : [_x, _result, _scratch, _constants];
         return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", parameters);
     }
@@ -107,19 +118,30 @@ internal sealed class MethodEmitter
     private void Leaf(int node, Kind kind)
     {
         _kind[node] = kind;
-        foreach (int j in _plan.OutputsOf(node)) WriteResult(j, Read(node));
+        foreach (int j in _plan.OutputsOf(node))
+            for (int g = 0; g < _groups; g++) WriteResult(j, g, Read(node, g));
     }
 
     private void Compute(int node, int method)
     {
-        Span<Expression> operands = new Expression[Primitives.ArityOf(_graph.OpOf(node))];
+        var op = _graph.OpOf(node);
+        int arity = Primitives.ArityOf(op);
+        // Operand i of group g is entry i * Groups + g.
+        var operands = new Expression[arity * _groups];
         int depth = 0, count = 0;
         foreach (int operand in _plan.Operands(node))
         {
             if (_kind[operand] == Kind.Pending) depth = Math.Max(depth, _depth[operand]);
-            operands[count++] = Take(operand);
+            Take(operand, operands.AsSpan(count * _groups, _groups));
+            count++;
         }
-        var value = _lanes.Apply(_graph.OpOf(node), operands[..count], _graph.ConstantOf(node));
+        var value = new Expression[_groups];
+        var groupOperands = new Expression[count];
+        for (int g = 0; g < _groups; g++)
+        {
+            for (int i = 0; i < count; i++) groupOperands[i] = operands[i * _groups + g];
+            value[g] = _lanes.Apply(op, groupOperands, _graph.ConstantOf(node));
+        }
         depth++;
 
         int uses = _plan.Uses[node];
@@ -143,7 +165,7 @@ internal sealed class MethodEmitter
 
         if (uses == 0 && outputs.Length == 1)
         {
-            WriteResult(outputs[0], value);
+            for (int g = 0; g < _groups; g++) WriteResult(outputs[0], g, value[g]);
             return;
         }
         if (uses > 0 && _methodOf[lastUse] != method)
@@ -152,43 +174,43 @@ internal sealed class MethodEmitter
             _scratchFreedAfter[_methodOf[lastUse]].Add(cell);
             _kind[node] = Kind.Scratch;
             _slot[node] = cell;
-            _body.Add(_lanes.Write(_scratch, cell, value));
+            for (int g = 0; g < _groups; g++) _body.Add(_lanes.Write(_scratch, cell * _groups + g, value[g]));
         }
         else
         {
-            var local = RentLocal(node);
-            _body.Add(Expression.Assign(local, value));
+            RentLocal(node);
+            for (int g = 0; g < _groups; g++) _body.Add(Expression.Assign(_locals[_slot[node] * _groups + g], value[g]));
             // A node only written to results needs its local just for those writes.
             if (uses == 0) _localSlots.Return(_slot[node]);
         }
-        foreach (int j in outputs) WriteResult(j, Read(node));
+        foreach (int j in outputs)
+            for (int g = 0; g < _groups; g++) WriteResult(j, g, Read(node, g));
     }
 
-    /// <summary>The expression reading an operand, recording the operand's read.</summary>
-    private Expression Take(int operand)
+    /// <summary>The expressions reading an operand, one per group, recording the operand's read.</summary>
+    private void Take(int operand, Span<Expression> groups)
     {
         switch (_kind[operand])
         {
             case Kind.Pending:
-                var nested = _pending[operand]!;
+                _pending[operand]!.CopyTo(groups);
                 _pending[operand] = null;
                 _reads.AddRange(_pendingReads[operand]!);
                 _pendingReads[operand] = null;
-                return nested;
+                return;
             case Kind.Local:
                 _reads.Add(operand);
-                return Read(operand);
-            default:
-                return Read(operand);
+                break;
         }
+        for (int g = 0; g < _groups; g++) groups[g] = Read(operand, g);
     }
 
-    private Expression Read(int node) => _kind[node] switch
+    private Expression Read(int node, int group) => _kind[node] switch
     {
         Kind.Constant => Constant(_graph.ConstantOf(node)),
-        Kind.Input => InputLocal(_graph.InputIndexOf(node)),
-        Kind.Local => _locals[_slot[node]],
-        Kind.Scratch => _lanes.Read(_scratch, _slot[node]),
+        Kind.Input => _lanes.LoadsInputsOnce ? InputLocal(_graph.InputIndexOf(node), group) : _lanes.Read(_x, _graph.InputIndexOf(node) * _groups + group),
+        Kind.Local => _locals[_slot[node] * _groups + group],
+        Kind.Scratch => _lanes.Read(_scratch, _slot[node] * _groups + group),
         var kind => throw new InvalidOperationException($"Node {node} ({kind}) cannot be read here."),
     };
 
@@ -205,26 +227,31 @@ internal sealed class MethodEmitter
         return _lanes.ReadConstant(_constants, index);
     }
 
-    private ParameterExpression InputLocal(int index)
+    // Every group's local of an input is loaded at the input's first read.
+    private ParameterExpression InputLocal(int index, int group)
     {
-        if (!_inputLocals.TryGetValue(index, out var local))
+        if (!_inputLocals.TryGetValue(index, out var locals))
         {
-            local = Expression.Variable(_lanes.ValueType, $"x{index}");
-            _inputLocals.Add(index, local);
-            _body.Add(Expression.Assign(local, _lanes.Read(_x, index)));
+            locals = new ParameterExpression[_groups];
+            for (int g = 0; g < _groups; g++)
+            {
+                locals[g] = Expression.Variable(_lanes.ValueType, _groups == 1 ? $"x{index}" : $"x{index}_{g}");
+                _body.Add(Expression.Assign(locals[g], _lanes.Read(_x, index * _groups + g)));
+            }
+            _inputLocals.Add(index, locals);
         }
-        return local;
+        return locals[group];
     }
 
-    private ParameterExpression RentLocal(int node)
+    private void RentLocal(int node)
     {
         int slot = _localSlots.Rent();
-        if (slot == _locals.Count) _locals.Add(Expression.Variable(_lanes.ValueType, $"v{slot}"));
+        if (slot * _groups == _locals.Count)
+            for (int g = 0; g < _groups; g++) _locals.Add(Expression.Variable(_lanes.ValueType, _groups == 1 ? $"v{slot}" : $"v{slot}_{g}"));
         _kind[node] = Kind.Local;
         _slot[node] = slot;
         _unread[node] = _plan.Uses[node];
-        return _locals[slot];
     }
 
-    private void WriteResult(int index, Expression value) => _body.Add(_lanes.Write(_result, index, value));
+    private void WriteResult(int index, int group, Expression value) => _body.Add(_lanes.Write(_result, index * _groups + group, value));
 }

@@ -12,6 +12,9 @@ internal interface IVectorKernel
     /// <summary>Inputs per instruction.</summary>
     int Width { get; }
 
+    /// <summary>Independent groups of <see cref="Width"/> inputs per call of the compiled methods.</summary>
+    int Groups { get; }
+
     /// <summary>Rows <paramref name="start"/> up to <paramref name="end"/> (exclusive) of <paramref name="batch"/>.</summary>
     void RunRows(in BatchSpan batch, int start, int end, int inputLength, int outputLength);
 }
@@ -31,10 +34,10 @@ internal static class VectorKernel
 
 /// <summary>
 /// A graph compiled for <typeparamref name="TVector"/> lanes (<see cref="VectorEmission"/>): one call
-/// evaluates a vector's width of inputs, each lane with exactly the bits
-/// <see cref="CompiledFunction.Evaluate(ReadOnlySpan{double}, Span{double})"/> gives that input.
-/// Rows are transposed (<see cref="LaneTranspose"/>) into structure-of-arrays buffers each thread
-/// allocates once; a last group short of a full vector is padded with zero rows whose results are dropped.
+/// evaluates <see cref="Groups"/> interleaved groups of a vector's width of inputs (<see cref="BatchGroups"/>),
+/// each lane with exactly the bits <see cref="CompiledFunction.Evaluate(ReadOnlySpan{double}, Span{double})"/>
+/// gives that input. Rows are transposed (<see cref="LaneTranspose"/>) into structure-of-arrays buffers
+/// each thread allocates once; a last call short of its rows is padded with zero rows whose results are dropped.
 /// </summary>
 internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : struct
 {
@@ -44,10 +47,11 @@ internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : stru
     private readonly TVector[][] _constants;
     private readonly int _scratchLength;
 
-    private VectorKernel(VectorMethod<TVector>[] methods, double[][] constants, int scratchLength)
+    private VectorKernel(VectorMethod<TVector>[] methods, double[][] constants, int scratchLength, int groups)
     {
         _methods = methods;
         _scratchLength = scratchLength;
+        Groups = groups;
         // Each constant broadcast to every lane, once, for the life of the kernel.
         _constants = new TVector[constants.Length][];
         for (int m = 0; m < constants.Length; m++)
@@ -61,11 +65,14 @@ internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : stru
 
     public int Width { get; } = Unsafe.SizeOf<TVector>() / sizeof(double);
 
+    public int Groups { get; }
+
     [RequiresDynamicCode("Compiles expression trees to IL; only called where dynamic code is supported.")]
     public static VectorKernel<TVector> Compile(UsePlan plan, string description, CompilerOptions options, VectorEmission lanes)
     {
-        var (methods, constants, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options);
-        return new VectorKernel<TVector>(methods, constants, scratchLength);
+        int groups = BatchGroups.For(options);
+        var (methods, constants, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options, groups);
+        return new VectorKernel<TVector>(methods, constants, scratchLength, groups);
     }
 
     // Fully optimised from the first call, as CompiledFunction.Evaluate: at tier 0 every vector copy
@@ -73,13 +80,16 @@ internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : stru
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void RunRows(in BatchSpan batch, int start, int end, int inputLength, int outputLength)
     {
-        int paddedInputs = LaneTranspose.PaddedLength(inputLength), paddedOutputs = LaneTranspose.PaddedLength(outputLength);
+        // Group g's value j is vector j * Groups + g: as one vector Groups times wider, lane l of
+        // which is row l of the call's rows, so the transposes need not know about groups.
+        int groups = Groups;
+        int paddedInputs = LaneTranspose.PaddedLength(inputLength) * groups, paddedOutputs = LaneTranspose.PaddedLength(outputLength) * groups;
         var x = Buffer(ref _x, paddedInputs);
         var y = Buffer(ref _y, paddedOutputs);
         var scratch = Buffer(ref _scratch, _scratchLength);
         var xs = MemoryMarshal.Cast<TVector, double>(x.AsSpan(0, paddedInputs));
         var ys = MemoryMarshal.Cast<TVector, double>(y.AsSpan());
-        int w = Width;
+        int w = Width * groups;
         for (int r = start; r < end; r += w)
         {
             int lanes = Math.Min(w, end - r);

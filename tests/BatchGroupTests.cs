@@ -1,0 +1,122 @@
+using TapeAD.Compiler;
+using TapeAD.Nn;
+using TapeAD.Tape;
+using TapeAD.Tests.Properties;
+using Xunit;
+
+namespace TapeAD.Tests;
+
+/// <summary>
+/// SIMD batches that interleave several groups of vectors per call (<see cref="CompilerOptions.BatchGroups"/>):
+/// every group count at both vector widths gives each row <c>Evaluate</c>'s bits, whether the graph is one
+/// method or chunked (values crossing methods in each group's own scratch), whatever the batch's length
+/// (a last call filled in part), and the default count is the measured rule's.
+/// </summary>
+public class BatchGroupTests
+{
+    private static readonly double[] Hostile = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e308, -1e308, 1000, -1000, -0.0, 0.0, double.Epsilon];
+
+    // Every kind of node the SIMD form has: arithmetic, the kernels' calls, comparisons and selects,
+    // a lane-by-lane primitive (atan), constants (±0 among them) and results written straight from inputs.
+    private static TapeFunction Mixed() => TapeFunction.Record(3, x =>
+    {
+        var u = x[0] * 0.75 - x[1] * -0.0 + x[2];
+        var g = VarMath.Exp(u) + VarMath.Tanh(x[1]) * VarMath.Sigmoid(x[2]);
+        var s = VarMath.Sin(x[0] * x[2]) - VarMath.Cos(u) / (1.5 + VarMath.Softplus(x[1]));
+        var l = VarMath.Log(VarMath.Abs(x[0]) + 0.25) + VarMath.Sqrt(VarMath.Abs(u)) + VarMath.Erf(x[2]);
+        return [g, s * l, VarMath.Elu(u) + VarMath.Atan(s), x[1], VarMath.Relu(x[0] - x[2]) * g];
+    });
+
+    private static IEnumerable<(TapeFunction Function, string Name)> Functions()
+    {
+        var seed = BuiltinModels.Seed().ToFunction();
+        var mixed = Mixed();
+        return [(mixed, "mixed"), (mixed.Jacobian(), "mixed jacobian"), (seed.Hessian(), "seed hessian"), (seed.HessianVectorProduct(), "seed hvp")];
+    }
+
+    [Fact]
+    public void Every_group_count_at_both_widths_gives_each_row_the_bits_of_evaluate()
+    {
+        foreach (var (f, name) in Functions())
+            foreach (var width in new[] { BatchVectorWidth.Vector256, BatchVectorWidth.Vector512 })
+                for (int groups = 1; groups <= 4; groups++)
+                {
+                    var q = CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = width, BatchGroups = groups });
+                    Assert.Equal(groups, q.BatchGroups);
+                    CheckRows(q, 45, $"{name}, {width}, {groups} groups");
+                }
+    }
+
+    [Fact]
+    public void Chunked_methods_pass_each_group_its_own_scratch_values()
+    {
+        // Three statements a method: nearly every value crosses into a later method through the scratch.
+        foreach (var (f, name) in Functions().Take(2))
+            for (int groups = 1; groups <= 4; groups++)
+            {
+                var q = CompiledFunction.Compile(f, CompilerOptions.Default with { MaxStatementsPerMethod = 3, BatchVectorWidth = BatchVectorWidth.Vector256, BatchGroups = groups });
+                Assert.Equal(CompiledBackend.Chunked, q.Backend);
+                CheckRows(q, 29, $"{name}, chunked, {groups} groups");
+            }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(33)]
+    public void A_batch_filling_its_last_call_in_part_gives_every_row_its_bits(int rows)
+    {
+        var q = CompiledFunction.Compile(Mixed(), CompilerOptions.Default with { BatchVectorWidth = BatchVectorWidth.Vector256, BatchGroups = 3 });
+        CheckRows(q, rows, $"{rows} rows, 3 groups of 4");
+    }
+
+    [Fact]
+    public void By_default_a_call_interleaves_two_groups_on_small_and_large_graphs()
+    {
+        var seed = BuiltinModels.Seed().ToFunction();
+        var deep = BuiltinModels.Get("small-deep").ToFunction();
+        foreach (var f in new[] { seed, seed.Hessian(), deep })
+        {
+            var q = CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = BatchVectorWidth.Vector256 });
+            Assert.Equal(2, q.BatchGroups);
+        }
+    }
+
+    [Fact]
+    public void A_batch_run_row_by_row_reports_one_group()
+    {
+        var q = CompiledFunction.Compile(Mixed(), CompilerOptions.Default with { BatchVectorWidth = BatchVectorWidth.None, BatchGroups = 3 });
+        Assert.Equal(1, q.BatchGroups);
+        Assert.Equal(1, q.BatchLanes);
+        CheckRows(q, 9, "row by row");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    public void Group_counts_outside_zero_to_four_are_refused(int groups)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CompiledFunction.Compile(Mixed(), CompilerOptions.Default with { BatchGroups = groups }));
+        Assert.Contains($"Expected BatchGroups from 0 (chosen by the graph) to 4, got {groups}", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static void CheckRows(CompiledFunction q, int rows, string what)
+    {
+        var rng = new Random(rows * 7 + q.OutputLength);
+        var x = new double[rows * q.InputLength];
+        for (int k = 0; k < x.Length; k++) x[k] = rng.Next(5) == 0 ? Hostile[rng.Next(Hostile.Length)] : 4 * rng.NextDouble() - 2;
+        var y = new double[rows * q.OutputLength];
+        Array.Fill(y, 12345.0);
+        q.EvaluateBatch(x, y, 1);
+        var one = new double[q.OutputLength];
+        for (int r = 0; r < rows; r++)
+        {
+            q.Evaluate(x.AsSpan(r * q.InputLength, q.InputLength), one);
+            Bits.SameResults(one, y.AsSpan(r * q.OutputLength, q.OutputLength).ToArray(), $"{what}: row {r} of {rows}");
+        }
+    }
+}
