@@ -36,9 +36,7 @@ internal static unsafe class RowUpdates
                 fixed (nint* offsets = &pairOffsets[2 * pairStart[k]])
                     SecondOrderSum(block, count, stride, w, first, second, row, offsets, pairs);
         }
-        ScaleTangents(block, count, stride, w, first, tangents);
-        for (int b = 0; b < count; b++)
-            new ReadOnlySpan<double>(sigma + (long)b * w, w).CopyTo(new Span<double>(block + b * stride, w));
+        ScaleTangents(block, count, stride, w, sigma, first, tangents);
     }
 
     // S = σ″ ⊙ (T_j ⊙ T_l) + σ′ ⊙ S, the add fused: one pair (every query's rows but the Laplacian's).
@@ -97,11 +95,13 @@ internal static unsafe class RowUpdates
         }
     }
 
-    // T = σ′ ⊙ T for each of a block's tangent rows (rows 1 .. tangents).
+    // T = σ′ ⊙ T for each of a block's tangent rows (rows 1 .. tangents), and the value row σ (a copy
+    // call per input cost more than the copy).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScaleTangents(double* block, int count, long stride, int w, double* first, int tangents)
+    private static void ScaleTangents(double* block, int count, long stride, int w, double* sigma, double* first, int tangents)
     {
-        for (int b = 0; b < count; b++, block += stride, first += w)
+        for (int b = 0; b < count; b++, block += stride, sigma += w, first += w)
+        {
             for (int t = 1; t <= tangents; t++)
             {
                 double* row = block + (long)t * w;
@@ -111,6 +111,10 @@ internal static unsafe class RowUpdates
                 for (; c + 4 <= w; c += 4) (Vector256.Load(first + c) * Vector256.Load(row + c)).Store(row + c);
                 for (; c < w; c++) row[c] *= first[c];
             }
+            int v = 0;
+            for (; v + 4 <= w; v += 4) Vector256.Load(sigma + v).Store(block + v);
+            for (; v < w; v++) block[v] = sigma[v];
+        }
     }
 
     /// <summary>
