@@ -1,5 +1,6 @@
 using TapeAD.Layers;
 using TapeAD.Nn;
+using TapeAD.Tape;
 using TapeAD.Tests.Properties;
 using Xunit;
 
@@ -65,6 +66,34 @@ public class MapProgramTests
             else if (double.IsInfinity(e) || double.IsInfinity(g)) Assert.Equal(e, g);
             else Assert.True(Math.Abs(e - g) <= 1e-15 * (1 + Math.Abs(e)), what);
         }
+    }
+
+    // The unary operators a model file or an ONNX graph maps over a vector, one primitive each.
+    private static readonly Dictionary<string, Func<Var, Var>> OnePrimitiveMaps = new()
+    {
+        ["exp"] = VarMath.Exp, ["expm1"] = VarMath.Expm1, ["log"] = VarMath.Log, ["log1p"] = VarMath.Log1p,
+        ["erf"] = VarMath.Erf, ["cos"] = VarMath.Cos, ["sqrt"] = VarMath.Sqrt, ["abs"] = VarMath.Abs,
+    };
+
+    public static TheoryData<string, int> EveryPrimitiveAndOrder()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in OnePrimitiveMaps.Keys)
+            for (int order = 0; order <= 2; order++) data.Add(name, order);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPrimitiveAndOrder))]
+    public void Maps_of_one_primitive_keep_the_column_programs_values_at_every_order(string name, int order)
+    {
+        var map = new ElementMap(name, OnePrimitiveMaps[name]);
+        var x = Inputs(name.Length + order);
+        var expected = Run(map.BuildColumnProgram(order), x, order);
+        var actual = Run(map.Program(order), x, order);
+        Bits.SameResults(expected[..x.Length], actual[..x.Length], $"{name}, order {order}: σ");
+        // No one-pass derivative form for these: their derivatives are the column program's own.
+        if (order > 0) Bits.SameResults(expected, actual, $"{name}, order {order}");
     }
 
     [Theory]
