@@ -231,6 +231,27 @@ public class TensorGraphTests
     }
 
     [Fact]
+    public void A_constant_output_next_to_computed_ones_has_its_value_and_zero_derivatives_in_every_query()
+    {
+        var rng = new Random(12);
+        double[] W(int o, int i) => [.. Enumerable.Range(0, o * i).Select(_ => rng.NextDouble() - 0.5)];
+        var f = TensorFunction.Record(3, x =>
+        {
+            var h = TensorMath.Tanh(x.MatMul(W(9, 3), 9) + x.Const(W(9, 1)));
+            return [h.MatMul(W(2, 9), 2), x.Const([0.25, -3.5]), TensorMath.Sigmoid(h.MatMul(W(1, 9), 1))];
+        }, "constant output");
+        var x = Enumerable.Range(0, 3).Select(_ => rng.NextDouble()).ToArray();
+        foreach (var (name, scalar, tensor) in Pairs(f))
+        {
+            double[] input = tensor.InputLength == 3 ? x : [.. x, .. x];
+            var batch = new double[2 * tensor.OutputLength];
+            tensor.EvaluateBatch([.. input, .. input], batch);
+            AssertClose(scalar.Evaluate(input), tensor.Evaluate(input), 1e-12, name);
+            AssertClose(tensor.Evaluate(input), batch[tensor.OutputLength..], 0, $"{name}, second row of a batch");
+        }
+    }
+
+    [Fact]
     public void A_million_elementwise_steps_record_without_overflowing_the_stack()
     {
         var g = new TensorGraph();

@@ -12,7 +12,7 @@ namespace TapeAD.Layers;
 /// </summary>
 public sealed class ElementMap
 {
-    private static readonly ConcurrentDictionary<(string, int), ColumnProgram> Programs = new();
+    private static readonly ConcurrentDictionary<(string, int), MapProgram> Programs = new();
     private readonly Func<Var, Var> _record;
     // Recorded once, on first use: every insert of the map asks.
     private bool? _isIdentity;
@@ -85,7 +85,7 @@ public sealed class ElementMap
     public static ElementMap Identity { get; } = new("x", x => x, 0);
 
     /// <summary>σ, σ′, σ″ over a column, up to <paramref name="order"/> (0, 1 or 2).</summary>
-    internal ColumnProgram Program(int order) => Programs.GetOrAdd((Key, order), _ => Build(order));
+    internal MapProgram Program(int order) => Programs.GetOrAdd((Key, order), _ => new MapProgram(this, order, () => BuildColumnProgram(order)));
 
     internal static Var Binary(TensorOp op, Var a, Var b) => op switch
     {
@@ -98,7 +98,9 @@ public sealed class ElementMap
 
     private static string Name(TensorOp op) => op.ToString().ToLowerInvariant();
 
-    private ColumnProgram Build(int order)
+    /// <summary>σ, σ′, σ″ up to <paramref name="order"/> as a column program of the recorded map and its
+    /// forward derivatives: what <see cref="Program"/> runs for maps without a kernel of their own.</summary>
+    internal ColumnProgram BuildColumnProgram(int order)
     {
         var g = new Graph();
         var u = new Var(g, g.Input(0));

@@ -20,80 +20,100 @@ internal static unsafe class RowUpdates
     /// Pair p of the second-order rows reads the elements at offsets <c>pairOffsets[2p]</c> and
     /// <c>pairOffsets[2p + 1]</c> from the block's start (its two tangent rows), and second-order row k
     /// sums pairs <c>pairStart[k] .. pairStart[k+1]</c>.
-    /// One pass over the columns does every row: a narrow layer's rows are a few vectors long, so a pass
-    /// per row spent its time entering loops; within a column block the second-order rows read the
-    /// tangents before they are scaled, and one call does a block of inputs (a call per input cost more than
-    /// a 16-wide layer's updates).
+    /// Each row is one tight loop over every input's columns with its offsets held in registers: a
+    /// narrow layer's row is a few vectors long, so a loop over the rows inside the columns spent most
+    /// of its instructions fetching each row's offsets and entering loops of one or two trips. The
+    /// second-order rows go first: they read the tangents before those are scaled.
     /// </summary>
-    // Optimised from the first call, without a profile: the queries share this method, and a profile
-    // from whichever ran first (a Jacobian's, with no second-order rows) laid out the pair loop as cold
-    // code, costing a Laplacian run after it 7% of its time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(double* block, int count, long stride, int w, double* sigma, double* first, double* second, int tangents, int[] pairStart, nint[] pairOffsets)
     {
-        int rows = pairStart.Length - 1;
-        fixed (int* start = pairStart)
-        fixed (nint* offsets = pairOffsets)
-        for (double* last = block + (count - 1) * stride; block <= last; block += stride, sigma += w, first += w, second += w)
+        for (int k = 0; k + 1 < pairStart.Length; k++)
         {
-            double* secondOrder = block + (long)(1 + tangents) * w;
+            nint row = (nint)(1 + tangents + k) * w;
+            int pairs = pairStart[k + 1] - pairStart[k];
+            if (pairs == 1) SecondOrderOnePair(block, count, stride, w, first, second, row, pairOffsets[2 * pairStart[k]], pairOffsets[2 * pairStart[k] + 1]);
+            else
+                fixed (nint* offsets = &pairOffsets[2 * pairStart[k]])
+                    SecondOrderSum(block, count, stride, w, first, second, row, offsets, pairs);
+        }
+        ScaleTangents(block, count, stride, w, sigma, first, tangents);
+    }
+
+    // S = σ″ ⊙ (T_j ⊙ T_l) + σ′ ⊙ S, the add fused: one pair (every query's rows but the Laplacian's).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SecondOrderOnePair(double* block, int count, long stride, int w, double* first, double* second, nint row, nint j, nint l)
+    {
+        for (int b = 0; b < count; b++, block += stride, first += w, second += w)
+        {
+            double* s = block + row, tj = block + j, tl = block + l;
             int c = 0;
             if (Wide)
-            {
+                for (; c + 8 <= w; c += 8)
+                    Vector512.FusedMultiplyAdd(Vector512.Load(second + c), Vector512.Load(tj + c) * Vector512.Load(tl + c), Vector512.Load(first + c) * Vector512.Load(s + c)).Store(s + c);
+            for (; c + 4 <= w; c += 4)
+                Vector256.FusedMultiplyAdd(Vector256.Load(second + c), Vector256.Load(tj + c) * Vector256.Load(tl + c), Vector256.Load(first + c) * Vector256.Load(s + c)).Store(s + c);
+            for (; c < w; c++)
+                s[c] = Math.FusedMultiplyAdd(second[c], tj[c] * tl[c], first[c] * s[c]);
+        }
+    }
+
+    // The same with Σ_p T_j ⊙ T_l over several pairs (the Laplacian's one row), summed in pair order, the
+    // first product rounded and each later one fused into the sum.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SecondOrderSum(double* block, int count, long stride, int w, double* first, double* second, nint row, nint* offsets, int pairs)
+    {
+        nint* end = offsets + 2 * pairs;
+        for (int b = 0; b < count; b++, block += stride, first += w, second += w)
+        {
+            double* s = block + row;
+            int c = 0;
+            if (Wide)
                 for (; c + 8 <= w; c += 8)
                 {
                     double* at = block + c;
-                    var f = Vector512.Load(first + c);
-                    var g = Vector512.Load(second + c);
-                    double* s = secondOrder + c;
-                    for (int k = 0; k < rows; k++, s += w)
-                    {
-                        nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
-                        var sum = Vector512.Load(at + o[0]) * Vector512.Load(at + o[1]);
-                        for (o += 2; o < end; o += 2)
-                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(at + o[0]), Vector512.Load(at + o[1]), sum);
-                        Vector512.FusedMultiplyAdd(g, sum, f * Vector512.Load(s)).Store(s);
-                    }
-                    for (double* row = at + w; row < secondOrder + c; row += w)
-                        (f * Vector512.Load(row)).Store(row);
-                    Vector512.Load(sigma + c).Store(at);
+                    var sum = Vector512.Load(at + offsets[0]) * Vector512.Load(at + offsets[1]);
+                    for (nint* o = offsets + 2; o < end; o += 2)
+                        sum = Vector512.FusedMultiplyAdd(Vector512.Load(at + o[0]), Vector512.Load(at + o[1]), sum);
+                    Vector512.FusedMultiplyAdd(Vector512.Load(second + c), sum, Vector512.Load(first + c) * Vector512.Load(s + c)).Store(s + c);
                 }
-            }
             for (; c + 4 <= w; c += 4)
             {
                 double* at = block + c;
-                var f = Vector256.Load(first + c);
-                var g = Vector256.Load(second + c);
-                double* s = secondOrder + c;
-                for (int k = 0; k < rows; k++, s += w)
-                {
-                    nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
-                    var sum = Vector256.Load(at + o[0]) * Vector256.Load(at + o[1]);
-                    for (o += 2; o < end; o += 2)
-                        sum = Vector256.FusedMultiplyAdd(Vector256.Load(at + o[0]), Vector256.Load(at + o[1]), sum);
-                    Vector256.FusedMultiplyAdd(g, sum, f * Vector256.Load(s)).Store(s);
-                }
-                for (double* row = at + w; row < secondOrder + c; row += w)
-                    (f * Vector256.Load(row)).Store(row);
-                Vector256.Load(sigma + c).Store(at);
+                var sum = Vector256.Load(at + offsets[0]) * Vector256.Load(at + offsets[1]);
+                for (nint* o = offsets + 2; o < end; o += 2)
+                    sum = Vector256.FusedMultiplyAdd(Vector256.Load(at + o[0]), Vector256.Load(at + o[1]), sum);
+                Vector256.FusedMultiplyAdd(Vector256.Load(second + c), sum, Vector256.Load(first + c) * Vector256.Load(s + c)).Store(s + c);
             }
             for (; c < w; c++)
             {
                 double* at = block + c;
-                double f = first[c], g = second[c];
-                double* s = secondOrder + c;
-                for (int k = 0; k < rows; k++, s += w)
-                {
-                    nint* o = offsets + 2 * start[k], end = offsets + 2 * start[k + 1];
-                    double sum = at[o[0]] * at[o[1]];
-                    for (o += 2; o < end; o += 2)
-                        sum = Math.FusedMultiplyAdd(at[o[0]], at[o[1]], sum);
-                    *s = Math.FusedMultiplyAdd(g, sum, f * *s);
-                }
-                for (double* row = at + w; row < secondOrder + c; row += w)
-                    *row *= f;
-                *at = sigma[c];
+                double sum = at[offsets[0]] * at[offsets[1]];
+                for (nint* o = offsets + 2; o < end; o += 2)
+                    sum = Math.FusedMultiplyAdd(at[o[0]], at[o[1]], sum);
+                s[c] = Math.FusedMultiplyAdd(second[c], sum, first[c] * s[c]);
             }
+        }
+    }
+
+    // T = σ′ ⊙ T for each of a block's tangent rows (rows 1 .. tangents), and the value row σ (a copy
+    // call per input cost more than the copy).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleTangents(double* block, int count, long stride, int w, double* sigma, double* first, int tangents)
+    {
+        for (int b = 0; b < count; b++, block += stride, sigma += w, first += w)
+        {
+            for (int t = 1; t <= tangents; t++)
+            {
+                double* row = block + (long)t * w;
+                int c = 0;
+                if (Wide)
+                    for (; c + 8 <= w; c += 8) (Vector512.Load(first + c) * Vector512.Load(row + c)).Store(row + c);
+                for (; c + 4 <= w; c += 4) (Vector256.Load(first + c) * Vector256.Load(row + c)).Store(row + c);
+                for (; c < w; c++) row[c] *= first[c];
+            }
+            int v = 0;
+            for (; v + 4 <= w; v += 4) Vector256.Load(sigma + v).Store(block + v);
+            for (; v < w; v++) block[v] = sigma[v];
         }
     }
 

@@ -286,48 +286,61 @@ public sealed partial class TensorQuery
         for (; c < w; c++) u[c] = value[c] + bias[c];
     }
 
-    // Forward queries: the result entries from the output nodes' rows, input by input; an output that is
-    // a constant node has its value and zero derivatives.
-    private unsafe void Extract(double* y, int count, double* ws)
+    // Forward queries: each result entry is one entry of an output node's rows (a fixed offset from
+    // the input's block), or a constant output's value or zero derivative: planned once as a table, so a
+    // block's results are a plain gather (a switch per output and input, and the Hessian's
+    // index arithmetic, had cost a Hessian a fifteenth of its time).
+    private (long At, long Stride, double Constant)[] PlanExtract()
     {
+        var gather = new (long At, long Stride, double Constant)[OutputLength];
+        if (_kind.IsReverse()) return gather;
         int d = _d;
         for (int i = 0; i < _m; i++)
         {
             if (_outputIndex >= 0 && i != _outputIndex) continue;
             var (node, c) = _outputs[i];
             int w = _graph[node].Width, o = _outputIndex >= 0 ? 0 : i;
-            double* rows = RowsOf(node, ws);
-            double constant = rows == null ? _graph.Values(node)[c] : 0;
-            long stride = (long)_rows * w;
-            for (int b = 0; b < count; b++)
+            var step = _stepOf[node];
+            // Entry of row r of the output, or the constant's value (row 0) and zero derivatives.
+            (long, long, double) Row(int r) => step != null
+                ? (step.Forward + (long)r * w + c, (long)_rows * w, 0.0)
+                : (-1, 0, r == 0 ? _graph.Values(node)[c] : 0.0);
+            switch (_kind)
             {
-                double* result = y + (long)b * OutputLength;
-                double* block = rows == null ? null : rows + b * stride + c;
-                switch (_kind)
-                {
-                    case QueryKind.Value:
-                        result[i] = block != null ? block[0] : constant;
-                        break;
-                    case QueryKind.JacobianForward:
-                        for (int j = 0; j < d; j++) result[o * d + j] = Row(block, 1 + j, w);
-                        break;
-                    case QueryKind.HessianForward:
-                        for (int j = 0, k = 0; j < d; j++)
-                            for (int l = j; l < d; l++, k++)
-                                result[(i * d + j) * d + l] = result[(i * d + l) * d + j] = Row(block, 1 + _tangents + k, w);
-                        break;
-                    case QueryKind.HvpForward:
-                    case QueryKind.SecondOrderJacobian:
-                        for (int j = 0; j < d; j++) result[o * d + j] = Row(block, 1 + _tangents + j, w);
-                        break;
-                    case QueryKind.Laplacian:
-                        result[i] = Row(block, 1 + _tangents, w);
-                        break;
-                }
+                case QueryKind.Value:
+                    gather[i] = Row(0);
+                    break;
+                case QueryKind.JacobianForward:
+                    for (int j = 0; j < d; j++) gather[o * d + j] = Row(1 + j);
+                    break;
+                case QueryKind.HessianForward:
+                    for (int j = 0, k = 0; j < d; j++)
+                        for (int l = j; l < d; l++, k++)
+                            gather[(i * d + j) * d + l] = gather[(i * d + l) * d + j] = Row(1 + _tangents + k);
+                    break;
+                case QueryKind.HvpForward:
+                case QueryKind.SecondOrderJacobian:
+                    for (int j = 0; j < d; j++) gather[o * d + j] = Row(1 + _tangents + j);
+                    break;
+                case QueryKind.Laplacian:
+                    gather[i] = Row(1 + _tangents);
+                    break;
             }
         }
+        return gather;
+    }
 
-        // A derivative row's entry; a constant output has none.
-        static double Row(double* block, int r, int w) => block != null ? block[(long)r * w] : 0.0;
+    private unsafe void Extract(double* y, int count, double* ws)
+    {
+        fixed ((long At, long Stride, double Constant)* table = _extract)
+        {
+            int length = OutputLength;
+            for (int b = 0; b < count; b++, y += length)
+                for (int o = 0; o < length; o++)
+                {
+                    var e = table[o];
+                    y[o] = e.At >= 0 ? ws[e.At + b * e.Stride] : e.Constant;
+                }
+        }
     }
 }

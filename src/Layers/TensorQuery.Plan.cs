@@ -21,7 +21,7 @@ public sealed partial class TensorQuery
         public int Source { get; set; } = -1;
         public double[]? Bias { get; set; }
         public bool InPlace { get; set; }
-        public ColumnProgram? Program { get; set; }
+        public MapProgram? Program { get; set; }
         public nint[]? PairOffsets { get; set; }
         /// <summary>Map in a reverse query: σ′, σ″ and (when in place) the source's tangent rows.</summary>
         public long Store { get; set; } = -1;

@@ -52,6 +52,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     // The step computing each node, by node id; null for constants and dead nodes.
     private readonly Step?[] _stepOf;
     private readonly long _offU, _offD, _offCol, _offRow, _offScaled, _offTemp, _workspaceLength;
+    // Forward queries: where each result entry comes from (PlanExtract).
+    private readonly (long At, long Stride, double Constant)[] _extract;
 
     [ThreadStatic] private static double[]? _workspace;
 
@@ -126,6 +128,7 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _offScaled = _offRow + widest;
         _offTemp = _offScaled + widest;
         _workspaceLength = _offTemp + temp;
+        _extract = PlanExtract();
         // Pack the weights now, in preparation, not in the first call.
         foreach (var s in _steps)
             if (s.Node.Payload is Matrix matrix)
