@@ -89,15 +89,23 @@ public class BatchTests
                 q.EvaluateBatch(x, y, 1);
                 q.Evaluate(x.AsSpan(0, q.InputLength), one);
             }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < 5; call++)
+            // Up to three rounds of five calls, one of which must allocate nothing: an allocation per call
+            // shows in every round, while the runtime may allocate once on this thread when it promotes a
+            // method between tiers (seen once under heavy load: 8,152 bytes in one round, none in the next).
+            long allocated = 0;
+            for (int round = 0; round < 3; round++)
             {
-                q.EvaluateBatch(x, y);
-                q.EvaluateBatch(x, y, 1);
-                q.Evaluate(x.AsSpan(0, q.InputLength), one);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int call = 0; call < 5; call++)
+                {
+                    q.EvaluateBatch(x, y);
+                    q.EvaluateBatch(x, y, 1);
+                    q.Evaluate(x.AsSpan(0, q.InputLength), one);
+                }
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (allocated == 0) break;
             }
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{q.Description}: {allocated} bytes allocated in warm calls");
+            Assert.True(allocated == 0, $"{q.Description}: {allocated} bytes allocated in each of three rounds of warm calls");
         }
     }
 
