@@ -7,8 +7,7 @@ namespace TapeAD.Tests;
 /// <see cref="Gemm"/> against the plain loop: every element must be the one fused multiply-add chain over
 /// k in ascending order from 0, bit for bit, whichever kernel, strip or edge path computes it, for shapes
 /// that fill the register kernels, that leave rows and columns over (every row count 1 to 17; widths that
-/// are and are not multiples of 4, 8 and 16), that cross the k, row and column blocks of both loop orders,
-/// and for entries at the edges of the doubles; each with the Vector256 kernels and the Vector512 ones
+/// are and are not multiples of 4, 8 and 16), that cross the k and column blocks, and for entries at the edges of the doubles; each with the Vector256 kernels and the Vector512 ones
 /// (which run in software where the hardware lacks them, with the same bits).
 /// </summary>
 public class GemmTests
@@ -59,12 +58,12 @@ public class GemmTests
     [InlineData(40, 260, 16)]
     [InlineData(9, 257, 20)]
     [InlineData(24, 16, 140)]
-    // B blocks past L2: swept a panel at a time past blocks of rows, with rows, columns and k left over.
+    // Several blocks of k and of columns at once, with rows, columns and k left over.
     [InlineData(100, 100, 330)]
     [InlineData(97, 300, 520)]
     [InlineData(7, 257, 600)]
     [InlineData(193, 65, 513)]
-    public void Products_over_more_than_one_block_of_k_rows_or_columns_keep_one_chain_per_element(int m, int k, int n)
+    public void Products_over_more_than_one_block_of_k_or_columns_keep_one_chain_per_element(int m, int k, int n)
     {
         Check(new Random(m * k + n), m, k, n, wide: false, edgeRate: 0);
         Check(new Random(m * k + n), m, k, n, wide: true, edgeRate: 0);

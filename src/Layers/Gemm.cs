@@ -4,28 +4,23 @@ using System.Runtime.Intrinsics;
 namespace TapeAD.Layers;
 
 /// <summary>
-/// <c>C = A·B</c> for row-major double matrices, blocked for the caches in the GotoBLAS order
-/// (columns <c>NC</c> → depth <c>KC</c> → a block of <c>MC</c> rows of A, which stays in L2 → one packed
-/// panel of B, <c>KC</c>×8, which stays in L1 → the rows of the block, a micro-kernel's height at a time),
-/// with a register-blocked FMA micro-kernel: 8×16 with Vector512 where it is accelerated, else 6×8 with
-/// Vector256 (12 accumulators, two B vectors and a broadcast: 15 of the 16 ymm registers). B is a layer's
-/// constant weights, packed once (<see cref="Pack"/>), so each k step of a kernel reads one contiguous
-/// cache line of B instead of a row a whole matrix row apart (which, at 1 KiB strides, maps onto a few L1
-/// sets and misses every time for layers 128 wide and up).
+/// <c>C = A·B</c> for row-major double matrices, blocked for the caches, with a register-blocked FMA
+/// micro-kernel (8×16 with Vector512 where it is accelerated, else 4×8 with Vector256) that reads B
+/// packed (<see cref="Pack"/>): B is a layer's constant weights, packed once, so each k step of a kernel
+/// reads one contiguous cache line of B instead of a row a whole matrix row apart (which, at 1 KiB
+/// strides, maps onto a few L1 sets and misses every time for layers 128 wide and up).
 /// Every element is one fused multiply-add chain over <c>k</c> in ascending order starting from 0,
-/// whichever kernel or edge path computes it (a later <c>KC</c> block continues the chain from the C it
-/// stored), so a row's result never depends on how many rows share the call or where the row sits:
-/// batch and single calls give the same bits.
+/// whichever kernel or edge path computes it, so a row's result never depends on how many rows
+/// share the call or where the row sits: batch and single calls give the same bits.
 /// </summary>
 internal static unsafe class Gemm
 {
-    // A KC×8 panel of B (16 KiB) stays in L1 while the MC×KC block of A (192 KiB) streams past it from L2;
-    // the KC×NC block of B (1 MiB at most) is read once per row block. MC is a multiple of both kernels' heights.
-    // A block of B of at most L2Block bytes (half of a 512 KiB L2) is instead kept in L2 whole.
+    // A KC×NC panel of B (256 KiB) stays in L2 while all rows of A stream past it. Measured 2026-12-01
+    // (Zen 3, AVX2): the 4×8 kernel runs the wide layers' 128-wide products at ~23 multiply-adds per ns of
+    // a ~24 peak; a 6×8 kernel (12 accumulators) was no faster there and ~5% slower at k = 16, and the
+    // GotoBLAS order without packing A (a KC×8 panel in L1 swept past 96 rows) ~8% slower on 1024³.
     private const int KC = 256;
-    private const int MC = 96;
-    private const int NC = 512;
-    private const int L2Block = 256 << 10;
+    private const int NC = 128;
 
     private static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
@@ -47,55 +42,57 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>; <paramref name="packed"/> is <see cref="Pack"/> of b.</summary>
-    public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n) =>
-        Multiply(a, b, packed, c, m, k, n, Wide);
+    public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n)
+    {
+        if (Wide) Multiply<Vector512<double>>(a, b, packed, c, m, k, n);
+        else Multiply<Vector256<double>>(a, b, packed, c, m, k, n);
+    }
 
     /// <summary><see cref="Multiply(double*, double*, double*, double*, int, int, int)"/> with the Vector512 kernels
-    /// (<paramref name="wide"/>) or the Vector256 ones, whichever the hardware accelerates: tests run both.</summary>
+    /// (<paramref name="wide"/>) or the Vector256 ones, whichever the hardware accelerates: tests run both
+    /// (Vector512 runs in software where the hardware lacks it, with the same bits).</summary>
     internal static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n, bool wide)
+    {
+        if (wide) Multiply<Vector512<double>>(a, b, packed, c, m, k, n);
+        else Multiply<Vector256<double>>(a, b, packed, c, m, k, n);
+    }
+
+    // TVector picks the kernels (Vector512 or Vector256 of double): a type argument, so the JIT compiles
+    // each width's loops without the other's branches.
+    private static void Multiply<TVector>(double* a, double* b, double* packed, double* c, int m, int k, int n) where TVector : struct
     {
         if (k == 0)
         {
             new Span<double>(c, m * n).Clear();
             return;
         }
-        int mr = wide ? 8 : 6, nr = wide ? 16 : 8;
-        // The Vector256 kernel takes a last block of 3 to 5 rows; one or two rows (a single input's
-        // product, say) run faster on Edge than as six, and the Vector512 kernels leave every such block to Edge.
-        int left = m % mr;
-        int kernelRows = wide || left < 3 ? m - left : m;
+        bool wide = typeof(TVector) == typeof(Vector512<double>);
+        int mr = wide ? 8 : 4, nr = wide ? 16 : 8;
         for (int n0 = 0; n0 < n; n0 += NC)
         {
             int nc = Math.Min(NC, n - n0);
-            // Columns the register kernels cover in every row block; an 8-column strip (an 8-input
-            // layer's reverse product, say) still gets eight chains in flight.
-            int kernelCols = nc / nr * nr;
-            bool strip8 = wide && kernelCols + 8 <= nc;
-            int rest = kernelCols + (strip8 ? 8 : 0);
             for (int k0 = 0; k0 < k; k0 += KC)
             {
                 int kc = Math.Min(KC, k - k0);
                 bool first = k0 == 0;
-                // A block of B that fits in L2 streams past each kernel's rows of A in turn, C written a
-                // few rows at a time; a bigger one is swept a panel at a time past a block of MC rows.
-                int mc = (long)kc * nc * sizeof(double) <= L2Block ? mr : MC;
-                for (int i0 = 0; i0 < kernelRows; i0 += mc)
+                // Columns the register kernels cover in every row block; an 8-column strip (an 8-input
+                // layer's reverse product, say) still gets eight chains in flight.
+                int kernelCols = nc / nr * nr;
+                bool strip8 = wide && kernelCols + 8 <= nc;
+                int i = 0;
+                for (; i + mr <= m; i += mr)
                 {
-                    int i1 = Math.Min(kernelRows, i0 + mc);
-                    for (int j = 0; j < rest; j += nr)
+                    for (int j = 0; j < kernelCols; j += nr)
                     {
-                        double* pp = PanelAt(packed, n0 + j, k0, k);
-                        for (int i = i0; i < i1; i += mr)
-                        {
-                            double* ap = a + (long)i * k + k0, cp = c + (long)i * n + n0 + j;
-                            if (!wide) Kernel6x8(ap, pp, cp, kc, k, n, first, Math.Min(mr, i1 - i));
-                            else if (j < kernelCols) Kernel8x16(ap, pp, pp + (long)Panel * k, cp, kc, k, n, first);
-                            else Kernel8x8(ap, pp, cp, kc, k, n, first);
-                        }
+                        double* ap = a + (long)i * k + k0, pp = PanelAt(packed, n0 + j, k0, k), cp = c + (long)i * n + n0 + j;
+                        if (wide) Kernel8x16(ap, pp, pp + (long)Panel * k, cp, kc, k, n, first);
+                        else Kernel4x8(ap, pp, cp, kc, k, n, first);
                     }
+                    if (strip8) Kernel8x8(a + (long)i * k + k0, PanelAt(packed, n0 + kernelCols, k0, k), c + (long)i * n + n0 + kernelCols, kc, k, n, first);
                 }
-                if (rest < nc && kernelRows > 0) Strip(a, b, c, kernelRows, n0 + rest, nc - rest, k0, kc, k, n, first);
-                if (kernelRows < m) Edge(a, b, c, kernelRows, m - kernelRows, n0, nc, k0, kc, k, n, first);
+                int rest = kernelCols + (strip8 ? 8 : 0);
+                if (rest < nc && i > 0) Strip(a, b, c, i, n0 + rest, nc - rest, k0, kc, k, n, first);
+                if (i < m) Edge(a, b, c, i, m - i, n0, nc, k0, kc, k, n, first);
             }
         }
     }
@@ -191,31 +188,22 @@ internal static unsafe class Gemm
         c4.Store(c + 4 * n); c5.Store(c + 5 * n); c6.Store(c + 6 * n); c7.Store(c + 7 * n);
     }
 
-    // Six rows by eight columns (one packed panel). In a last block of fewer rows, the missing rows are
-    // its last row again (the same A row and C row), so they run that row's chain once more and store the
-    // same bits to the same place.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x8(double* a, double* p, double* c, int kc, int lda, int ldn, bool first, int rows)
+    private static void Kernel4x8(double* a, double* p, double* c, int kc, int lda, int ldn, bool first)
     {
-        nint n = ldn;
-        nint r1 = Math.Min(1, rows - 1) * (nint)lda, r2 = Math.Min(2, rows - 1) * (nint)lda, r3 = Math.Min(3, rows - 1) * (nint)lda;
-        nint r4 = Math.Min(4, rows - 1) * (nint)lda, r5 = Math.Min(5, rows - 1) * (nint)lda;
-        nint n1 = Math.Min(1, rows - 1) * n, n2 = Math.Min(2, rows - 1) * n, n3 = Math.Min(3, rows - 1) * n;
-        nint n4 = Math.Min(4, rows - 1) * n, n5 = Math.Min(5, rows - 1) * n;
-        Vector256<double> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        Vector256<double> c00, c01, c10, c11, c20, c21, c30, c31;
         if (first)
         {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<double>.Zero;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector256<double>.Zero;
         }
         else
         {
             c00 = Vector256.Load(c); c01 = Vector256.Load(c + 4);
-            c10 = Vector256.Load(c + n1); c11 = Vector256.Load(c + n1 + 4);
-            c20 = Vector256.Load(c + n2); c21 = Vector256.Load(c + n2 + 4);
-            c30 = Vector256.Load(c + n3); c31 = Vector256.Load(c + n3 + 4);
-            c40 = Vector256.Load(c + n4); c41 = Vector256.Load(c + n4 + 4);
-            c50 = Vector256.Load(c + n5); c51 = Vector256.Load(c + n5 + 4);
+            c10 = Vector256.Load(c + ldn); c11 = Vector256.Load(c + ldn + 4);
+            c20 = Vector256.Load(c + 2 * ldn); c21 = Vector256.Load(c + 2 * ldn + 4);
+            c30 = Vector256.Load(c + 3 * ldn); c31 = Vector256.Load(c + 3 * ldn + 4);
         }
+        nint r1 = lda, r2 = 2 * r1, r3 = 3 * r1;
         double* end = a + kc;
         for (; a < end; a++)
         {
@@ -230,17 +218,11 @@ internal static unsafe class Gemm
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
             x = Vector256.Create(a[r3]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[r4]);
-            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[r5]);
-            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
         c00.Store(c); c01.Store(c + 4);
-        c10.Store(c + n1); c11.Store(c + n1 + 4);
-        c20.Store(c + n2); c21.Store(c + n2 + 4);
-        c30.Store(c + n3); c31.Store(c + n3 + 4);
-        c40.Store(c + n4); c41.Store(c + n4 + 4);
-        c50.Store(c + n5); c51.Store(c + n5 + 4);
+        c10.Store(c + ldn); c11.Store(c + ldn + 4);
+        c20.Store(c + 2 * ldn); c21.Store(c + 2 * ldn + 4);
+        c30.Store(c + 3 * ldn); c31.Store(c + 3 * ldn + 4);
     }
 
     // Columns left over by the micro-kernels (a 4-output layer is all left over), rows 0 .. rows: four
