@@ -15,7 +15,10 @@ namespace TapeAD.Layers;
 /// </summary>
 internal static unsafe class Gemm
 {
-    // A KC×NC panel of B (256 KiB) stays in L2 while all rows of A stream past it.
+    // A KC×NC panel of B (256 KiB) stays in L2 while all rows of A stream past it. Measured 2026-12-01
+    // (Zen 3, AVX2): the 4×8 kernel runs the wide layers' 128-wide products at ~23 multiply-adds per ns of
+    // a ~24 peak; a 6×8 kernel (12 accumulators) was no faster there and ~5% slower at k = 16, and the
+    // GotoBLAS order without packing A (a KC×8 panel in L1 swept past 96 rows) ~8% slower on 1024³.
     private const int KC = 256;
     private const int NC = 128;
 
@@ -41,12 +44,30 @@ internal static unsafe class Gemm
     /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>; <paramref name="packed"/> is <see cref="Pack"/> of b.</summary>
     public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n)
     {
+        if (Wide) Multiply<Vector512<double>>(a, b, packed, c, m, k, n);
+        else Multiply<Vector256<double>>(a, b, packed, c, m, k, n);
+    }
+
+    /// <summary><see cref="Multiply(double*, double*, double*, double*, int, int, int)"/> with the Vector512 kernels
+    /// (<paramref name="wide"/>) or the Vector256 ones, whichever the hardware accelerates: tests run both
+    /// (Vector512 runs in software where the hardware lacks it, with the same bits).</summary>
+    internal static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n, bool wide)
+    {
+        if (wide) Multiply<Vector512<double>>(a, b, packed, c, m, k, n);
+        else Multiply<Vector256<double>>(a, b, packed, c, m, k, n);
+    }
+
+    // TVector picks the kernels (Vector512 or Vector256 of double): a type argument, so the JIT compiles
+    // each width's loops without the other's branches.
+    private static void Multiply<TVector>(double* a, double* b, double* packed, double* c, int m, int k, int n) where TVector : struct
+    {
         if (k == 0)
         {
             new Span<double>(c, m * n).Clear();
             return;
         }
-        int mr = Wide ? 8 : 4, nr = Wide ? 16 : 8;
+        bool wide = typeof(TVector) == typeof(Vector512<double>);
+        int mr = wide ? 8 : 4, nr = wide ? 16 : 8;
         for (int n0 = 0; n0 < n; n0 += NC)
         {
             int nc = Math.Min(NC, n - n0);
@@ -57,14 +78,14 @@ internal static unsafe class Gemm
                 // Columns the register kernels cover in every row block; an 8-column strip (an 8-input
                 // layer's reverse product, say) still gets eight chains in flight.
                 int kernelCols = nc / nr * nr;
-                bool strip8 = Wide && kernelCols + 8 <= nc;
+                bool strip8 = wide && kernelCols + 8 <= nc;
                 int i = 0;
                 for (; i + mr <= m; i += mr)
                 {
                     for (int j = 0; j < kernelCols; j += nr)
                     {
                         double* ap = a + (long)i * k + k0, pp = PanelAt(packed, n0 + j, k0, k), cp = c + (long)i * n + n0 + j;
-                        if (Wide) Kernel8x16(ap, pp, pp + (long)Panel * k, cp, kc, k, n, first);
+                        if (wide) Kernel8x16(ap, pp, pp + (long)Panel * k, cp, kc, k, n, first);
                         else Kernel4x8(ap, pp, cp, kc, k, n, first);
                     }
                     if (strip8) Kernel8x8(a + (long)i * k + k0, PanelAt(packed, n0 + kernelCols, k0, k), c + (long)i * n + n0 + kernelCols, kc, k, n, first);

@@ -17,7 +17,7 @@ public sealed partial class TensorQuery
     {
         foreach (var s in _steps)
         {
-            if (s.Folded) continue;
+            if (s.Folded || !s.RunsForward) continue;
             double* dst = ws + s.Forward;
             var node = s.Node;
             int w = node.Width;
@@ -250,9 +250,10 @@ public sealed partial class TensorQuery
         double* u = ws + _offU;
         fixed (double* bias = s.Bias)
             for (int b = 0; b < count; b++) AddBias(src + b * stride, bias, u + (long)b * w, w);
-        bool direct = _rows == 1 && s.Store < 0;
+        // One row per input: σ goes straight into the rows, and σ′ into the store when it follows them.
+        bool direct = _rows == 1 && (s.Store < 0 || s.StoreFollows && count == _blockInputs);
         double* derivatives = direct ? dst : ws + _offD;
-        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
+        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? (_order + 1) * lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
         if (direct) return;
         long store = (long)_blockInputs * w;
         for (int b = 0; b < count; b++)

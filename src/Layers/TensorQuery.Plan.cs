@@ -25,10 +25,18 @@ public sealed partial class TensorQuery
         public nint[]? PairOffsets { get; set; }
         /// <summary>Map in a reverse query: σ′, σ″ and (when in place) the source's tangent rows.</summary>
         public long Store { get; set; } = -1;
+        /// <summary>Map with one forward row per input whose <see cref="Store"/> starts right after its
+        /// rows: the column program writes σ and σ′ in place for a full block.</summary>
+        public bool StoreFollows { get; set; }
+        /// <summary>Whether the forward pass computes the node's rows: a reverse query skips those its sweep back never reads.</summary>
+        public bool RunsForward { get; set; } = true;
         /// <summary>Reverse: per operand, whether this node's contribution is the first its adjoint receives (written, not added).</summary>
         public bool[] FirstContribution { get; set; } = [];
         /// <summary>Reverse, map: the source's adjoint is this node's adjoint, updated in place.</summary>
         public bool AdjointInPlace { get; set; }
+        /// <summary>Reverse: the adjoint rows are the same for every input (the seeds, passed back through
+        /// linear steps only, as from a gradient's output back to its last map), so a product computes them once per block.</summary>
+        public bool UniformAdjoint { get; set; } = true;
     }
 
     private (Step[] Steps, Step?[] StepOf) Plan(TensorFunction function, out long buffers, out int widest, out int columns, out long temp)
@@ -81,6 +89,8 @@ public sealed partial class TensorQuery
             s.PairOffsets = [.. _pairTangents.Select(t => (nint)(1 + t) * s.Node.Width)];
         }
 
+        if (reverse) MarkForwardReads(steps, stepOf);
+
         // Forward rows: every node gets a buffer when it runs; a forward-only query hands a buffer back
         // after its last reader, a reverse query keeps them all (the sweep back reads them).
         var lastRead = new int[graph.Count];
@@ -89,10 +99,13 @@ public sealed partial class TensorQuery
         var plan = new BufferPlan();
         foreach (var s in steps)
         {
-            if (s.Folded) continue;
+            if (s.Folded || !s.RunsForward) continue;
             s.Forward = s.InPlace ? stepOf[s.Source]!.Forward : plan.Rent(RowsSize(s.Node.Width, _rows));
             if (reverse && s.Node.Op == TensorOp.Map)
+            {
                 s.Store = plan.Rent((long)_blockInputs * s.Node.Width * (2 + (s.InPlace ? _tangents : 0)));
+                s.StoreFollows = _rows == 1 && s.Store == s.Forward + RowsSize(s.Node.Width, 1);
+            }
             if (reverse) continue;
             foreach (int o in Reads(s).Distinct())
                 if (lastRead[o] == s.Id && !stepOf[o]!.IsOutput && !(s.InPlace && o == s.Source))
@@ -103,6 +116,28 @@ public sealed partial class TensorQuery
         if (reverse) PlanAdjoints(steps, stepOf, plan, ref temp);
         buffers = plan.Length;
         return (steps, stepOf);
+    }
+
+    // What the sweep back reads of the forward pass: every map's σ′ (and σ″, tangents), the operands of
+    // products, the divisor and result of quotients, and whatever those are computed from. The rest only
+    // leads to the outputs' values, which a reverse query does not return (a gradient's last layer).
+    // Steps come in graph order, so one pass from the last marks everything a later step reads.
+    private void MarkForwardReads(Step[] steps, Step?[] stepOf)
+    {
+        foreach (var s in steps) s.RunsForward = false;
+        for (int i = steps.Length - 1; i >= 0; i--)
+        {
+            var s = steps[i];
+            if (s.Folded) continue;
+            var op = s.Node.Op;
+            if (op is TensorOp.Map or TensorOp.Div) s.RunsForward = true;
+            if (op == TensorOp.Mul)
+                foreach (int o in s.Node.Operands)
+                    if (stepOf[o] is { } os) os.RunsForward = true;
+            if (op == TensorOp.Div && stepOf[s.Node.Operands[1]] is { } divisor) divisor.RunsForward = true;
+            if (s.RunsForward)
+                foreach (int o in Reads(s)) stepOf[o]!.RunsForward = true;
+        }
     }
 
     // Adjoint buffers in the order the sweep back needs them: a node's from its first (highest) reader's
@@ -127,6 +162,8 @@ public sealed partial class TensorQuery
                 var os = stepOf[operands[k]];
                 if (os == null) continue;
                 s.FirstContribution[k] = !received[os.Id];
+                // Maps, products and quotients scale what they pass back by the input's own rows.
+                if (!s.UniformAdjoint || s.Node.Op is TensorOp.Map or TensorOp.Mul or TensorOp.Div) os.UniformAdjoint = false;
                 if (!received[os.Id])
                 {
                     os.Adjoint = s.Node.Op == TensorOp.Map && s.AdjointInPlace ? s.Adjoint : plan.Rent(Size(os));

@@ -48,9 +48,14 @@ public sealed partial class TensorQuery
                     var to = _stepOf[node.Operands[0]]!;
                     bool first = s.FirstContribution[0];
                     double* target = first ? ws + to.Adjoint : ws + _offTemp;
+                    // Rows the same for every input: one input's product, copied (the same chains, so the same bits).
+                    int inputs = s.UniformAdjoint ? Math.Min(1, count) : count;
                     fixed (double* weights = m.W)
                     fixed (double* packed = m.PackedW)
-                        Gemm.Multiply(adj, weights, packed, target, count * rr * (w / m.Outputs), m.Outputs, m.Inputs);
+                        Gemm.Multiply(adj, weights, packed, target, inputs * rr * (w / m.Outputs), m.Outputs, m.Inputs);
+                    long block = (long)rr * to.Node.Width;
+                    for (int b = inputs; b < count; b++)
+                        new ReadOnlySpan<double>(target, (int)block).CopyTo(new Span<double>(target + b * block, (int)block));
                     if (!first) Accumulate(ws + to.Adjoint, target, (long)count * rr * to.Node.Width);
                     break;
                 }

@@ -129,15 +129,15 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _offTemp = _offScaled + widest;
         _workspaceLength = _offTemp + temp;
         _extract = PlanExtract();
-        // Pack the weights now, in preparation, not in the first call.
+        // Pack the weights now, in preparation, not in the first call (forward only where the forward pass runs the product).
         foreach (var s in _steps)
             if (s.Node.Payload is Matrix matrix)
             {
-                _ = matrix.PackedWt;
+                if (s.RunsForward) _ = matrix.PackedWt;
                 if (kind.IsReverse()) _ = matrix.PackedW;
             }
         MultiplyAddsPerInput = _steps.Where(s => s.Node.Payload is Matrix).Sum(s =>
-            (long)s.Node.Width * ((Matrix)s.Node.Payload!).Inputs * (_rows + _reverseRows));
+            (long)s.Node.Width * ((Matrix)s.Node.Payload!).Inputs * ((s.RunsForward ? _rows : 0) + (s.UniformAdjoint ? 0 : _reverseRows)));
         Rows = (_rows, _reverseRows);
     }
 
@@ -153,8 +153,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     /// <inheritdoc/>
     public string Description { get; }
 
-    /// <summary>Multiply-adds of matrix products one input costs (the rows propagated times the weights),
-    /// for reporting throughput: 2 flops each.</summary>
+    /// <summary>Multiply-adds of matrix products one input costs (the rows propagated times the weights,
+    /// leaving out products a reverse query skips or computes once per block), for reporting throughput: 2 flops each.</summary>
     public long MultiplyAddsPerInput { get; }
 
     /// <summary>Rows one input propagates forward (value, tangents, second-order) and back (adjoints and their tangents).</summary>
