@@ -27,14 +27,7 @@ public static class RooflineReport
 
     public static int Run(string[] args)
     {
-        int at = Array.IndexOf(args, "--time-ms");
-        double budget = at >= 0 ? double.Parse(args[at + 1]) : 400;
-        var models = args.Where(a => a is "seed" or "small-deep").ToList();
-        if (models.Count == 0) models = ["seed", "small-deep"];
-        Torch.TorchPeer.SetThreads(1);
-        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}; " +
-            $"Vector512 hardware-accelerated: {Vector512.IsHardwareAccelerated}");
-
+        var (budget, models) = SmallBatchReport.Start(args);
         double macPerNs = FmaThroughput(budget);
         var kernels = KernelCosts(budget);
         Console.WriteLine($"FMA throughput: {macPerNs:F1} multiply-adds per ns (1 thread, {(Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256")}, 12 independent chains)");

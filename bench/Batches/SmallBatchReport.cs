@@ -8,13 +8,7 @@ public static class SmallBatchReport
 {
     public static int Run(string[] args)
     {
-        int at = Array.IndexOf(args, "--time-ms");
-        double budget = at >= 0 ? double.Parse(args[at + 1]) : 400;
-        var models = args.Where(a => a is "seed" or "small-deep").ToList();
-        if (models.Count == 0) models = ["seed", "small-deep"];
-        Torch.TorchPeer.SetThreads(1);
-        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}; " +
-            $"Vector512 hardware-accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+        var (budget, models) = Start(args);
         Console.WriteLine("| case | hand batch | TapeAD batch | TapeAD loop | hand per call | TorchSharp batched | TapeAD batch ÷ hand batch | largest difference |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var model in models)
@@ -29,5 +23,19 @@ public static class SmallBatchReport
             }
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
+    }
+
+    /// <summary>The options both small-network reports take (<c>--time-ms N</c>, model names), TorchSharp on one
+    /// thread, and the load line that opens a report.</summary>
+    internal static (double Budget, List<string> Models) Start(string[] args)
+    {
+        int at = Array.IndexOf(args, "--time-ms");
+        double budget = at >= 0 ? double.Parse(args[at + 1]) : 400;
+        var models = args.Where(a => a is "seed" or "small-deep").ToList();
+        if (models.Count == 0) models = ["seed", "small-deep"];
+        Torch.TorchPeer.SetThreads(1);
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}; " +
+            $"Vector512 hardware-accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+        return (budget, models);
     }
 }
