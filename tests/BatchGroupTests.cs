@@ -60,6 +60,22 @@ public class BatchGroupTests
             }
     }
 
+    [Fact]
+    public void Every_primitive_batches_with_the_bits_of_evaluate_at_both_widths()
+    {
+        // One node per primitive, so each vector form (kernel call, inlined operation or lane by lane) is
+        // what the batch runs; hostile rows share vectors with ordinary ones.
+        foreach (var op in Enum.GetValues<Op>().Where(op => op is not (Op.Constant or Op.Input)))
+        {
+            int arity = Primitives.ArityOf(op);
+            var g = new Graph();
+            int node = g.Apply(op, g.Input(0), arity >= 2 ? g.Input(1) : -1, arity >= 3 ? g.Input(2) : -1, 3.0);
+            var f = new TapeFunction(g, [node], 3, description: op.ToString());
+            foreach (var width in new[] { BatchVectorWidth.Vector256, BatchVectorWidth.Vector512 })
+                CheckRows(CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = width }), 37, $"{op}, {width}");
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
