@@ -117,7 +117,7 @@ public class BatchGroupTests
     public void Group_counts_outside_zero_to_four_are_refused(int groups)
     {
         var ex = Assert.Throws<ArgumentException>(() => CompiledFunction.Compile(Mixed(), CompilerOptions.Default with { BatchGroups = groups }));
-        Assert.Contains($"Expected BatchGroups from 0 (chosen by the graph) to 4, got {groups}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"Expected BatchGroups from 0 (the measured rule's count) to 4, got {groups}", ex.Message, StringComparison.Ordinal);
     }
 
     private static void CheckRows(CompiledFunction q, int rows, string what)

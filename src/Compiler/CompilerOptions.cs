@@ -40,7 +40,7 @@ public sealed record CompilerOptions
     public BatchVectorWidth BatchVectorWidth { get; init; } = BatchVectorWidth.Widest;
 
     /// <summary>Independent groups of vectors one call of the SIMD methods interleaves (1 to
-    /// <see cref="Compiler.BatchGroups.Most"/>); 0 lets <see cref="Compiler.BatchGroups"/> choose by the graph.
+    /// <see cref="Compiler.BatchGroups.Most"/>); 0 takes the measured rule's count (<see cref="Compiler.BatchGroups.Default"/>).
     /// Tests force each count.</summary>
     internal int BatchGroups { get; init; }
 
@@ -61,7 +61,7 @@ public sealed record CompilerOptions
         if (!Enum.IsDefined(BatchVectorWidth))
             throw new ArgumentException($"Expected a defined {nameof(BatchVectorWidth)} ({string.Join(", ", Enum.GetNames<BatchVectorWidth>())}), got {(int)BatchVectorWidth}.", nameof(BatchVectorWidth));
         if (BatchGroups is < 0 or > Compiler.BatchGroups.Most)
-            throw new ArgumentException($"Expected {nameof(BatchGroups)} from 0 (chosen by the graph) to {Compiler.BatchGroups.Most}, got {BatchGroups}.", nameof(BatchGroups));
+            throw new ArgumentException($"Expected {nameof(BatchGroups)} from 0 (the measured rule's count) to {Compiler.BatchGroups.Most}, got {BatchGroups}.", nameof(BatchGroups));
         if (InterpretAboveNodes < 0)
             throw new ArgumentException($"Expected {nameof(InterpretAboveNodes)} of 0 or more, got {InterpretAboveNodes}.", nameof(InterpretAboveNodes));
     }
