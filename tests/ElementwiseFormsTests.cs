@@ -69,6 +69,29 @@ public class ElementwiseFormsTests
     }
 
     [Fact]
+    public void Apply_runs_each_primitives_span_form_and_refuses_a_primitive_without_one()
+    {
+        var ops = new Dictionary<string, Op>
+        {
+            ["exp"] = Op.Exp, ["expm1"] = Op.Expm1, ["log"] = Op.Log, ["log1p"] = Op.Log1p, ["tanh"] = Op.Tanh,
+            ["sigmoid"] = Op.Sigmoid, ["softplus"] = Op.Softplus, ["erf"] = Op.Erf, ["sin"] = Op.Sin, ["cos"] = Op.Cos,
+        };
+        var x = ElementwiseAccuracyTests.Edges.Concat(Enumerable.Range(0, 21).Select(i => i * 0.7 - 7)).ToArray();
+        foreach (var (name, op) in ops)
+        {
+            Assert.True(Elementwise.HasSpanForm(op), name);
+            var expected = new double[x.Length];
+            var actual = new double[x.Length];
+            All[name].Span(x, expected);
+            Elementwise.Apply(op, x, actual);
+            Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
+        }
+        Assert.Equal(ops.Count, Enum.GetValues<Op>().Count(Elementwise.HasSpanForm));
+        var ex = Assert.Throws<ArgumentException>(() => Elementwise.Apply(Op.Atan, x, new double[x.Length]));
+        Assert.Contains("Expected a primitive with a span form", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_span_form_may_write_over_its_input_but_not_take_a_shorter_result()
     {
         var x = new[] { 0.5, -1.0, 3.0, 1e-9, -700.0, 2.0 };

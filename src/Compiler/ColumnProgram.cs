@@ -122,18 +122,11 @@ public sealed class ColumnProgram
                 case Op.Mul: TensorPrimitives.Multiply(a, b, t); break;
                 case Op.Div: TensorPrimitives.Divide(a, b, t); break;
                 case Op.Neg: TensorPrimitives.Negate(a, t); break;
-                case Op.Exp: Elementwise.Exp(a, t); break;
-                case Op.Log: Elementwise.Log(a, t); break;
                 case Op.Sqrt: TensorPrimitives.Sqrt(a, t); break;
-                case Op.Tanh: Elementwise.Tanh(a, t); break;
-                case Op.Sigmoid: Elementwise.Sigmoid(a, t); break;
-                case Op.Softplus: Elementwise.Softplus(a, t); break;
-                case Op.Sin: Elementwise.Sin(a, t); break;
-                case Op.Cos: Elementwise.Cos(a, t); break;
-                case Op.Erf: Elementwise.Erf(a, t); break;
                 case Op.Abs: TensorPrimitives.Abs(a, t); break;
                 case Op.Greater: Greater(a, b, t); break;
                 case Op.Select: Select(a, b, Col(scratch, s.C, lanes), t); break;
+                case var op when Elementwise.HasSpanForm(op): Elementwise.Apply(op, a, t); break;
                 default: Scalar(s, a, b, Col(scratch, s.C, lanes), t); break;
             }
             foreach (int o in s.Outputs) t.CopyTo(outputs.Slice(o * stride + start, lanes));

@@ -30,7 +30,7 @@ internal sealed class MapProgram
     {
         _order = order;
         var primitive = SinglePrimitive(map);
-        bool kernel = primitive is Op op && (order == 0 ? HasValueKernel(op) : HasDerivativeKernel(op));
+        bool kernel = primitive is Op op && (order == 0 ? Elementwise.HasSpanForm(op) : HasDerivativeKernel(op));
         _op = primitive.GetValueOrDefault();
         _program = kernel ? null : columnProgram();
     }
@@ -56,7 +56,7 @@ internal sealed class MapProgram
         var value = outputs[..lanes];
         if (_order == 0)
         {
-            Value(_op, u, value);
+            Elementwise.Apply(_op, u, value);
             return;
         }
         var first = outputs.Slice(lanes, lanes);
@@ -80,26 +80,5 @@ internal sealed class MapProgram
         return y != x && g.A(y) == x && g.B(y) < 0 && g.C(y) < 0 ? g.OpOf(y) : null;
     }
 
-    private static bool HasValueKernel(Op op) =>
-        op is Op.Exp or Op.Expm1 or Op.Log or Op.Log1p or Op.Tanh or Op.Sigmoid or Op.Softplus or Op.Erf or Op.Sin or Op.Cos;
-
     private static bool HasDerivativeKernel(Op op) => op is Op.Tanh or Op.Sigmoid or Op.Softplus;
-
-    private static void Value(Op op, ReadOnlySpan<double> u, Span<double> value)
-    {
-        switch (op)
-        {
-            case Op.Exp: Elementwise.Exp(u, value); break;
-            case Op.Expm1: Elementwise.Expm1(u, value); break;
-            case Op.Log: Elementwise.Log(u, value); break;
-            case Op.Log1p: Elementwise.Log1P(u, value); break;
-            case Op.Tanh: Elementwise.Tanh(u, value); break;
-            case Op.Sigmoid: Elementwise.Sigmoid(u, value); break;
-            case Op.Softplus: Elementwise.Softplus(u, value); break;
-            case Op.Erf: Elementwise.Erf(u, value); break;
-            case Op.Sin: Elementwise.Sin(u, value); break;
-            case Op.Cos: Elementwise.Cos(u, value); break;
-            default: throw new InvalidOperationException($"No span kernel for {op}.");
-        }
-    }
 }

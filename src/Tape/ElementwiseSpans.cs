@@ -59,6 +59,31 @@ public static partial class Elementwise
     /// <exception cref="ArgumentException">When the spans differ in length.</exception>
     public static void Cos(ReadOnlySpan<double> x, Span<double> result) => Map<CosOp>(x, result);
 
+    /// <summary>Whether the unary primitive <paramref name="op"/> has a span form here (<see cref="Apply"/>).</summary>
+    public static bool HasSpanForm(Op op) =>
+        op is Op.Exp or Op.Expm1 or Op.Log or Op.Log1p or Op.Tanh or Op.Sigmoid or Op.Softplus or Op.Erf or Op.Sin or Op.Cos;
+
+    /// <summary>The span form of <paramref name="op"/> (one of <see cref="HasSpanForm"/>'s) over <paramref name="x"/>
+    /// into <paramref name="result"/>: the one place that maps a primitive to its span kernel.</summary>
+    /// <exception cref="ArgumentException">When <paramref name="op"/> has no span form, or the spans differ in length.</exception>
+    public static void Apply(Op op, ReadOnlySpan<double> x, Span<double> result)
+    {
+        switch (op)
+        {
+            case Op.Exp: Exp(x, result); break;
+            case Op.Expm1: Expm1(x, result); break;
+            case Op.Log: Log(x, result); break;
+            case Op.Log1p: Log1P(x, result); break;
+            case Op.Tanh: Tanh(x, result); break;
+            case Op.Sigmoid: Sigmoid(x, result); break;
+            case Op.Softplus: Softplus(x, result); break;
+            case Op.Erf: Erf(x, result); break;
+            case Op.Sin: Sin(x, result); break;
+            case Op.Cos: Cos(x, result); break;
+            default: throw new ArgumentException($"Expected a primitive with a span form ({nameof(HasSpanForm)}), got {op}.", nameof(op));
+        }
+    }
+
     private interface IMap
     {
         static abstract double Scalar(double x);
