@@ -35,8 +35,7 @@ internal static class ExpKernels
         var (t, r) = Reduce<T, M>(inRange ? x : Clamp<T, M>(x));
         var u = Tail<T, M>(r);
         // 1 + (r + u): r + u is at most 0.42, so its rounding costs at most a quarter ulp of the result.
-        var y = T.Of(1.0) + (r + u);
-        return inRange ? y * Pow2<T, M>(t) : Scale<T, M>(y, t);
+        return Times2K<T, M>(T.Of(1.0) + (r + u), t, inRange);
     }
 
     /// <summary>e^x - 1, accurate near zero; ≤ 1 ulp.</summary>
@@ -54,12 +53,9 @@ internal static class ExpKernels
         var s = c + r;
         var b = s - c;
         var e = (c - (s - b)) + (r - b);
-        var scale = inRange ? Pow2<T, M>(t) : default;
-        var nearY = s + (e + u);
-        var near = inRange ? nearY * scale : Scale<T, M>(nearY, t);
+        var near = Times2K<T, M>(s + (e + u), t, inRange);
         // k <= -2: e^x <= 0.35, so e^x - 1 loses at most a fifth of an ulp to e^x's own error.
-        var farY = T.Of(1.0) + (r + u);
-        var far = (inRange ? farY * scale : Scale<T, M>(farY, t)) - T.Of(1.0);
+        var far = Times2K<T, M>(T.Of(1.0) + (r + u), t, inRange) - T.Of(1.0);
         var result = T.Select(T.LessOrEqual(k, T.Of(-2.0)), far, near);
         // Below 2^-54, e^x - 1 rounds to x (this keeps -0 and the subnormals).
         return T.Select(T.Less(T.Abs(x), T.Of(5.551115123125783e-17)), x, result);
@@ -119,6 +115,11 @@ internal static class ExpKernels
         p = T.Fma(p, r, T.Of(C2));
         return r2 * p;
     }
+
+    /// <summary>y · 2^k: one power of two when every x was within <see cref="InRange"/>, else <see cref="Scale"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Times2K<T, M>(T y, T t, bool inRange) where T : struct, ILanes<T, M> where M : struct =>
+        inRange ? y * Pow2<T, M>(t) : Scale<T, M>(y, t);
 
     /// <summary>y · 2^k for k = t - 1.5·2^52 in [-1076, 1024]: two exact halves, so only the last
     /// multiplication rounds (into the subnormals or to infinity).</summary>
