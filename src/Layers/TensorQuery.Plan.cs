@@ -131,11 +131,8 @@ public sealed partial class TensorQuery
             if (s.Folded) continue;
             var op = s.Node.Op;
             if (op is TensorOp.Map or TensorOp.Div) s.RunsForward = true;
-            if (op == TensorOp.Mul)
-                foreach (int o in s.Node.Operands)
-                    if (stepOf[o] is { } os) os.RunsForward = true;
-            if (op == TensorOp.Div && stepOf[s.Node.Operands[1]] is { } divisor) divisor.RunsForward = true;
-            if (s.RunsForward)
+            // A product's operands are read back even where its own rows are not.
+            if (s.RunsForward || op == TensorOp.Mul)
                 foreach (int o in Reads(s)) stepOf[o]!.RunsForward = true;
         }
     }
