@@ -42,11 +42,8 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Overwrites <c>c[m×n]</c> with <c>a[m×k] · b[k×n]</c>; <paramref name="packed"/> is <see cref="Pack"/> of b.</summary>
-    public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n)
-    {
-        if (Wide) Multiply<Vector512<double>>(a, b, packed, c, m, k, n);
-        else Multiply<Vector256<double>>(a, b, packed, c, m, k, n);
-    }
+    public static void Multiply(double* a, double* b, double* packed, double* c, int m, int k, int n) =>
+        Multiply(a, b, packed, c, m, k, n, Wide);
 
     /// <summary><see cref="Multiply(double*, double*, double*, double*, int, int, int)"/> with the Vector512 kernels
     /// (<paramref name="wide"/>) or the Vector256 ones, whichever the hardware accelerates: tests run both
