@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using TapeAD.Tape;
+using TapeAD.Tests.Reference;
 using Xunit;
 
 namespace TapeAD.Tests;
@@ -109,12 +109,5 @@ public class ElementwiseAccuracyTests
             long bits = BitConverter.DoubleToInt64Bits(d);
             return bits < 0 ? long.MinValue - bits : bits;
         }
-    }
-
-    private static class Libm
-    {
-        [DllImport("libm.so.6", EntryPoint = "expm1")] public static extern double Expm1(double x);
-        [DllImport("libm.so.6", EntryPoint = "log1p")] public static extern double Log1P(double x);
-        [DllImport("libm.so.6", EntryPoint = "erf")] public static extern double Erf(double x);
     }
 }

@@ -9,7 +9,8 @@ internal static class ActivationKernels
     private const double TanhTiny = 3.725290298461914e-09, TanhOne = 22.0;
 
     /// <summary>tanh x = t / (t + 2) with t = expm1(2|x|) below 1 (in double-double), <c>1 - 2/(t + 2)</c>
-    /// from 1 on; within 2 ulp of <see cref="Math.Tanh"/> (glibc's own stated bound is 2 ulp).</summary>
+    /// from 1 on; within 2 ulp of <see cref="Math.Tanh"/> (glibc's own stated bound is 2 ulp), and measured at most
+    /// 0.85 ulp from the true value, where glibc's is 1.84 (KernelTruthTests).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Tanh<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {
