@@ -86,7 +86,9 @@ internal static class ErfKernel
     }
 
     // 1.25 <= |x| < 6: erf = ±(1 - erfc), erfc = exp(-x² - 0.5625 + R(s)/S(s)) / |x| with s = 1/x².
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // A method of its own: inlined, its two rationals and two exps ran the JIT out of inlining budget in
+    // Erf, which then called some of its lane operators (33 ns per element over a span).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static T Outer<T, M>(T x, T ax, M positive) where T : struct, ILanes<T, M> where M : struct
     {
         var t = T.Of(1.0) / (ax * ax);
