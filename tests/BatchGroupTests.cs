@@ -76,6 +76,26 @@ public class BatchGroupTests
         }
     }
 
+    [Fact]
+    public void Selects_on_a_comparison_give_each_row_the_bits_of_evaluate_on_hostile_operands()
+    {
+        // The SIMD form steers these selects by the comparison's bits (1, +0 or NaN), not by comparing
+        // the condition again: NaN and signed-zero operands on either side, branches that are NaN,
+        // infinite or -0, a comparison also used as a number, and selects nested on one condition.
+        var g = new Graph();
+        int a = g.Input(0), b = g.Input(1), c = g.Input(2), above = g.Greater(a, b);
+        int[] outputs =
+        [
+            g.Select(above, c, a), g.Select(above, g.Constant(-0.0), c), g.Select(above, g.Constant(double.NaN), g.Constant(double.PositiveInfinity)),
+            g.Add(g.Mul(above, c), g.Select(above, g.One, b)), g.Select(g.Greater(c, g.Constant(0.0)), g.Select(above, b, c), g.Neg(a)),
+        ];
+        var f = new TapeFunction(g, outputs, 3, description: "selects on comparisons");
+        foreach (var width in new[] { BatchVectorWidth.Vector256, BatchVectorWidth.Vector512 })
+            for (int groups = 1; groups <= 2; groups++)
+                CheckRows(CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = width, BatchGroups = groups }), 203,
+                    $"selects, {width}, {groups} groups");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

@@ -60,6 +60,8 @@ internal sealed class MethodEmitter
     private SlotPool _localSlots = new();
     private readonly List<Expression> _body = [];
     private List<int> _reads = [];
+    // The highest entry of the inputs, results and scratch the current method touches (ILaneEmission.Reach).
+    private int _lastInput, _lastResult, _lastScratch;
 
     public MethodEmitter(UsePlan plan, ILaneEmission lanes, int[] methodOf, int methodCount, int maxInlineDepth, int groups = 1)
     {
@@ -99,6 +101,7 @@ internal sealed class MethodEmitter
         _body.Clear();
         _table.Clear();
         _tableIndex.Clear();
+        _lastInput = _lastResult = _lastScratch = -1;
         for (int i = start; i < end; i++)
         {
             switch (_graph.OpOf(i))
@@ -109,10 +112,23 @@ internal sealed class MethodEmitter
             }
         }
         foreach (int cell in _scratchFreedAfter[method]) _scratchCells.Return(cell);
+        var reach = Reach();
         if (_body.Count == 0) _body.Add(Expression.Empty());
-        var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values.SelectMany(group => group)), _body);
+        var block = Expression.Block(typeof(void), _locals.Concat(_inputLocals.Values.SelectMany(group => group)).Concat(reach.Local),
+            reach.Reads.Concat(_body));
         ParameterExpression[] parameters = _constants == null ? [_x, _result, _scratch] : [_x, _result, _scratch, _constants];
         return Expression.Lambda(_lanes.DelegateType, block, $"graph_method_{method}", parameters);
+    }
+
+    /// <summary>The reads of each parameter's highest entry (<see cref="ILaneEmission.Reach"/>), into one
+    /// otherwise unused local, to run before the body; none where the lanes' accesses are unchecked.</summary>
+    private (ParameterExpression[] Local, Expression[] Reads) Reach()
+    {
+        var local = Expression.Variable(_lanes.ValueType, "reach");
+        var reads = new List<Expression>();
+        foreach (var (values, last) in new[] { (_x, _lastInput), (_result, _lastResult), (_scratch, _lastScratch), (_constants, _table.Count - 1) })
+            if (values != null && last >= 0 && _lanes.Reach(values, last) is { } read) reads.Add(Expression.Assign(local, read));
+        return reads.Count == 0 ? ([], []) : ([local], [.. reads]);
     }
 
     private void Leaf(int node, Kind kind)
@@ -140,7 +156,9 @@ internal sealed class MethodEmitter
         for (int g = 0; g < _groups; g++)
         {
             for (int i = 0; i < count; i++) groupOperands[i] = operands[i * _groups + g];
-            value[g] = _lanes.Apply(op, groupOperands, _graph.ConstantOf(node));
+            value[g] = op == Op.Select && _graph.OpOf(_graph.A(node)) == Op.Greater
+                ? _lanes.SelectOnIndicator(groupOperands[0], groupOperands[1], groupOperands[2])
+                : _lanes.Apply(op, groupOperands, _graph.ConstantOf(node));
         }
         depth++;
 
@@ -174,6 +192,7 @@ internal sealed class MethodEmitter
             _scratchFreedAfter[_methodOf[lastUse]].Add(cell);
             _kind[node] = Kind.Scratch;
             _slot[node] = cell;
+            _lastScratch = Math.Max(_lastScratch, (cell + 1) * _groups - 1);
             for (int g = 0; g < _groups; g++) _body.Add(_lanes.Write(_scratch, cell * _groups + g, value[g]));
         }
         else
@@ -208,9 +227,9 @@ internal sealed class MethodEmitter
     private Expression Read(int node, int group) => _kind[node] switch
     {
         Kind.Constant => Constant(_graph.ConstantOf(node)),
-        Kind.Input => _lanes.LoadsInputsOnce ? InputLocal(_graph.InputIndexOf(node), group) : _lanes.Read(_x, _graph.InputIndexOf(node) * _groups + group),
+        Kind.Input => _lanes.LoadsInputsOnce ? InputLocal(_graph.InputIndexOf(node), group) : ReadInput(_graph.InputIndexOf(node) * _groups + group),
         Kind.Local => _locals[_slot[node] * _groups + group],
-        Kind.Scratch => _lanes.Read(_scratch, _slot[node] * _groups + group),
+        Kind.Scratch => ReadScratch(_slot[node] * _groups + group),
         var kind => throw new InvalidOperationException($"Node {node} ({kind}) cannot be read here."),
     };
 
@@ -236,7 +255,7 @@ internal sealed class MethodEmitter
             for (int g = 0; g < _groups; g++)
             {
                 locals[g] = Expression.Variable(_lanes.ValueType, _groups == 1 ? $"x{index}" : $"x{index}_{g}");
-                _body.Add(Expression.Assign(locals[g], _lanes.Read(_x, index * _groups + g)));
+                _body.Add(Expression.Assign(locals[g], ReadInput(index * _groups + g)));
             }
             _inputLocals.Add(index, locals);
         }
@@ -253,5 +272,21 @@ internal sealed class MethodEmitter
         _unread[node] = _plan.Uses[node];
     }
 
-    private void WriteResult(int index, int group, Expression value) => _body.Add(_lanes.Write(_result, index * _groups + group, value));
+    private Expression ReadInput(int entry)
+    {
+        _lastInput = Math.Max(_lastInput, entry);
+        return _lanes.Read(_x, entry);
+    }
+
+    private Expression ReadScratch(int entry)
+    {
+        _lastScratch = Math.Max(_lastScratch, entry);
+        return _lanes.Read(_scratch, entry);
+    }
+
+    private void WriteResult(int index, int group, Expression value)
+    {
+        _lastResult = Math.Max(_lastResult, index * _groups + group);
+        _body.Add(_lanes.Write(_result, index * _groups + group, value));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
@@ -32,6 +33,18 @@ internal static class VectorOps256
     public static Vector256<double> Select(Vector256<double> condition, Vector256<double> ifTrue, Vector256<double> ifFalse) =>
         Vector256.ConditionalSelect(Vector256.GreaterThan(condition, Vector256<double>.Zero), ifTrue,
             Vector256.ConditionalSelect(Vector256.Equals(condition, Vector256<double>.Zero), ifFalse, Vector256.Create(double.NaN)));
+
+    /// <summary><see cref="Select"/> on an indicator, a condition that is <see cref="Greater"/>'s value (1, +0 or
+    /// <see cref="double.NaN"/>, nothing else): the same bits in two blends and a shift instead of two
+    /// comparisons and two blends. Only the sign bit steers a blend: shifted left by 2, 1's bits have it
+    /// and +0's do not; NaN's bits have it unshifted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> SelectOnIndicator(Vector256<double> indicator, Vector256<double> ifTrue, Vector256<double> ifFalse)
+    {
+        if (!Avx2.IsSupported) return Select(indicator, ifTrue, ifFalse);
+        var one = Vector256.ShiftLeft(indicator.AsUInt64(), 2).AsDouble();
+        return Avx.BlendVariable(Avx.BlendVariable(ifFalse, ifTrue, one), Vector256.Create(double.NaN), indicator);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<double> Exp(Vector256<double> a) => Elementwise.Exp(a);

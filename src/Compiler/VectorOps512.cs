@@ -33,6 +33,13 @@ internal static class VectorOps512
         Vector512.ConditionalSelect(Vector512.GreaterThan(condition, Vector512<double>.Zero), ifTrue,
             Vector512.ConditionalSelect(Vector512.Equals(condition, Vector512<double>.Zero), ifFalse, Vector512.Create(double.NaN)));
 
+    /// <summary><see cref="Select"/> on an indicator (<see cref="Greater"/>'s value), as <see cref="VectorOps256.SelectOnIndicator"/>:
+    /// with AVX-512 the comparisons write mask registers that steer the blends directly, so the general
+    /// select is already the short form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> SelectOnIndicator(Vector512<double> indicator, Vector512<double> ifTrue, Vector512<double> ifFalse) =>
+        Select(indicator, ifTrue, ifFalse);
+
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<double> Exp(Vector512<double> a) => Elementwise.Exp(a);
 
