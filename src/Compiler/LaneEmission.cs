@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
@@ -50,6 +51,11 @@ internal interface ILaneEmission
     /// fewer operations where the lanes know a shorter form.</summary>
     Expression SelectOnIndicator(Expression indicator, Expression ifTrue, Expression ifFalse);
 
+    /// <summary>Two groups' values of the primitive <paramref name="op"/> in one call, as a pair whose
+    /// fields <c>First</c> and <c>Second</c> hold <paramref name="a"/>'s and <paramref name="b"/>'s; null where
+    /// the lanes have no such call for <paramref name="op"/>.</summary>
+    (Expression Call, FieldInfo First, FieldInfo Second)? ApplyPair(Op op, Expression a, Expression b);
+
     /// <summary>A read of entry <paramref name="last"/> of <paramref name="values"/>, the highest the method
     /// touches, to run first: once it is checked the JIT drops the bounds check of every later access at a
     /// smaller constant index. Null where accesses are not checked.</summary>
@@ -92,6 +98,9 @@ internal sealed class ScalarEmission : ILaneEmission
     // A scalar select is a compare and a branch or conditional move whatever the condition.
     public Expression SelectOnIndicator(Expression indicator, Expression ifTrue, Expression ifFalse) =>
         PrimitiveExpressions.Apply(Op.Select, [indicator, ifTrue, ifFalse], 0);
+
+    // One group: there is no second value to pair.
+    public (Expression Call, FieldInfo First, FieldInfo Second)? ApplyPair(Op op, Expression a, Expression b) => null;
 
     // SpanAccess reads and writes without bounds checks.
     public Expression? Reach(ParameterExpression values, int last) => null;
