@@ -111,14 +111,15 @@ public class BatchGroupTests
     }
 
     [Fact]
-    public void By_default_a_call_interleaves_two_groups_on_small_and_large_graphs()
+    public void By_default_a_call_interleaves_four_groups_on_small_graphs_and_two_on_larger_ones()
     {
         var seed = BuiltinModels.Seed().ToFunction();
         var deep = BuiltinModels.Get("small-deep").ToFunction();
-        foreach (var f in new[] { seed, seed.Hessian(), deep })
+        foreach (var (f, groups) in new[] { (seed, 4), (seed.Jacobian(), 4), (seed.Hessian(), 2), (deep, 2) })
         {
             var q = CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = BatchVectorWidth.Vector256 });
-            Assert.Equal(2, q.BatchGroups);
+            Assert.Equal(groups, q.BatchGroups);
+            Assert.Equal(groups == 4, q.NodeCount <= 256);
         }
     }
 
