@@ -76,6 +76,26 @@ public class BatchGroupTests
         }
     }
 
+    [Fact]
+    public void Selects_on_a_comparison_give_each_row_the_bits_of_evaluate_on_hostile_operands()
+    {
+        // The SIMD form steers these selects by the comparison's bits (1, +0 or NaN), not by comparing
+        // the condition again: NaN and signed-zero operands on either side, branches that are NaN,
+        // infinite or -0, a comparison also used as a number, and selects nested on one condition.
+        var g = new Graph();
+        int a = g.Input(0), b = g.Input(1), c = g.Input(2), above = g.Greater(a, b);
+        int[] outputs =
+        [
+            g.Select(above, c, a), g.Select(above, g.Constant(-0.0), c), g.Select(above, g.Constant(double.NaN), g.Constant(double.PositiveInfinity)),
+            g.Add(g.Mul(above, c), g.Select(above, g.One, b)), g.Select(g.Greater(c, g.Constant(0.0)), g.Select(above, b, c), g.Neg(a)),
+        ];
+        var f = new TapeFunction(g, outputs, 3, description: "selects on comparisons");
+        foreach (var width in new[] { BatchVectorWidth.Vector256, BatchVectorWidth.Vector512 })
+            for (int groups = 1; groups <= 2; groups++)
+                CheckRows(CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = width, BatchGroups = groups }), 203,
+                    $"selects, {width}, {groups} groups");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -91,14 +111,15 @@ public class BatchGroupTests
     }
 
     [Fact]
-    public void By_default_a_call_interleaves_two_groups_on_small_and_large_graphs()
+    public void By_default_a_call_interleaves_four_groups_on_small_graphs_and_two_on_larger_ones()
     {
         var seed = BuiltinModels.Seed().ToFunction();
         var deep = BuiltinModels.Get("small-deep").ToFunction();
-        foreach (var f in new[] { seed, seed.Hessian(), deep })
+        foreach (var (f, groups) in new[] { (seed, 4), (seed.Jacobian(), 4), (seed.Hessian(), 2), (deep, 2) })
         {
             var q = CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = BatchVectorWidth.Vector256 });
-            Assert.Equal(2, q.BatchGroups);
+            Assert.Equal(groups, q.BatchGroups);
+            Assert.Equal(groups == 4, q.NodeCount <= 256);
         }
     }
 

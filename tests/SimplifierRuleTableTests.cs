@@ -95,6 +95,17 @@ public class SimplifierRuleTableTests
             (g, n) => g.Select(n[0], n[1], g.Mul(n[2], n[3])), (t, v) => Primitives.Select(v[0], v[1], v[2] * v[3])),
         R("select(c, k, 0) → k·select(c, 1, 0)", true, "ckk", Promise.ExactUpToZeroSign, "mul(3, select(x0, 1, 0))", [3, 0],
             (g, n) => g.Select(n[0], n[1], n[2]), (t, v) => Primitives.Select(v[0], v[1], v[2])),
+        R("select(c, select(c, x, y), z) → select(c, x, z)", true, "cxxx", Promise.Exact, "select(x0, x1, x3)", [],
+            (g, n) => g.Select(n[0], g.Select(n[0], n[1], n[2]), n[3]),
+            (t, v) => Primitives.Select(v[0], Primitives.Select(v[0], v[1], v[2]), v[3])),
+        R("select(c, x, select(c, y, z)) → select(c, x, z)", true, "cxxx", Promise.Exact, "select(x0, x1, x3)", [],
+            (g, n) => g.Select(n[0], n[1], g.Select(n[0], n[2], n[3])),
+            (t, v) => Primitives.Select(v[0], v[1], Primitives.Select(v[0], v[2], v[3]))),
+        // Exact as such; a zero k takes select(c, 0, k·x) → k·select(c, 0, x) instead, exact up to a zero's sign.
+        R("select(c, k, k·x) → k·select(c, 1, x)", true, "ckx", Promise.ExactUpToZeroSign, "mul(3, select(x0, 1, x2))", [3],
+            (g, n) => g.Select(n[0], n[1], g.Mul(n[1], n[2])), (t, v) => Primitives.Select(v[0], v[1], v[1] * v[2])),
+        R("select(c, k·x, k) → k·select(c, x, 1)", true, "ckx", Promise.ExactUpToZeroSign, "mul(-0.5, select(x0, x2, 1))", [-0.5],
+            (g, n) => g.Select(n[0], g.Mul(n[2], n[1]), n[1]), (t, v) => Primitives.Select(v[0], v[2] * v[1], v[1])),
     ];
 
     public static TheoryData<string> RuleNames => new(Rules.Select(r => r.Name));

@@ -37,8 +37,8 @@ public sealed partial class CompiledFunction : IBatchBlocks
     public int BatchLanes => _vector == null ? 1 : _vector.Value?.Width ?? 1;
 
     /// <summary>Independent groups of <see cref="BatchLanes"/> inputs one call of the SIMD form
-    /// interleaves (so the core overlaps their dependency chains): two by the measured rule, whatever the
-    /// graph's size; 1 when the batch runs row by row.</summary>
+    /// interleaves (so the core overlaps their dependency chains): by the measured rule four on graphs of
+    /// up to 256 live nodes and two on larger ones; 1 when the batch runs row by row.</summary>
     public int BatchGroups => _vector == null ? 1 : _vector.Value?.Groups ?? 1;
 
     unsafe void IBatchBlocks.RunBlock(in BatchSpan batch, int block)

@@ -40,7 +40,7 @@ public sealed record CompilerOptions
     public BatchVectorWidth BatchVectorWidth { get; init; } = BatchVectorWidth.Widest;
 
     /// <summary>Independent groups of vectors one call of the SIMD methods interleaves (1 to
-    /// <see cref="Compiler.BatchGroups.Most"/>); 0 takes the measured rule's count (<see cref="Compiler.BatchGroups.Default"/>).
+    /// <see cref="Compiler.BatchGroups.Most"/>); 0 takes the measured rule's count (<see cref="Compiler.BatchGroups.For"/>: four on small graphs, two above).
     /// Tests force each count.</summary>
     internal int BatchGroups { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using TapeAD.Tape;
 
 namespace TapeAD.Compiler;
@@ -44,6 +45,21 @@ internal interface ILaneEmission
 
     /// <summary>The primitive <paramref name="op"/> on its operands (<paramref name="k"/>: PowConst's exponent).</summary>
     Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k);
+
+    /// <summary><see cref="Op.Select"/> whose condition is an indicator, the value of an <see cref="Op.Greater"/>
+    /// node (exactly 1, +0 or <see cref="double.NaN"/>): the same bits as <see cref="Apply"/> gives it, in
+    /// fewer operations where the lanes know a shorter form.</summary>
+    Expression SelectOnIndicator(Expression indicator, Expression ifTrue, Expression ifFalse);
+
+    /// <summary>Two groups' values of the primitive <paramref name="op"/> in one call, as a pair whose
+    /// fields <c>First</c> and <c>Second</c> hold <paramref name="a"/>'s and <paramref name="b"/>'s; null where
+    /// the lanes have no such call for <paramref name="op"/>.</summary>
+    (Expression Call, FieldInfo First, FieldInfo Second)? ApplyPair(Op op, Expression a, Expression b);
+
+    /// <summary>A read of entry <paramref name="last"/> of <paramref name="values"/>, the highest the method
+    /// touches, to run first: once it is checked the JIT drops the bounds check of every later access at a
+    /// smaller constant index. Null where accesses are not checked.</summary>
+    Expression? Reach(ParameterExpression values, int last);
 }
 
 /// <summary>One value per call: the primitives' own value methods and span reads through <see cref="SpanAccess"/>.</summary>
@@ -78,4 +94,14 @@ internal sealed class ScalarEmission : ILaneEmission
         Expression.Call(SpanAccess.WriteMethod, values, Expression.Constant(index), value);
 
     public Expression Apply(Op op, ReadOnlySpan<Expression> operands, double k) => PrimitiveExpressions.Apply(op, operands, k);
+
+    // A scalar select is a compare and a branch or conditional move whatever the condition.
+    public Expression SelectOnIndicator(Expression indicator, Expression ifTrue, Expression ifFalse) =>
+        PrimitiveExpressions.Apply(Op.Select, [indicator, ifTrue, ifFalse], 0);
+
+    // One group: there is no second value to pair.
+    public (Expression Call, FieldInfo First, FieldInfo Second)? ApplyPair(Op op, Expression a, Expression b) => null;
+
+    // SpanAccess reads and writes without bounds checks.
+    public Expression? Reach(ParameterExpression values, int last) => null;
 }

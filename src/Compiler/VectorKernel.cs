@@ -70,7 +70,7 @@ internal sealed class VectorKernel<TVector> : IVectorKernel where TVector : stru
     [RequiresDynamicCode("Compiles expression trees to IL; only called where dynamic code is supported.")]
     public static VectorKernel<TVector> Compile(UsePlan plan, string description, CompilerOptions options, VectorEmission lanes)
     {
-        int groups = BatchGroups.For(options);
+        int groups = BatchGroups.For(plan, options);
         var (methods, constants, scratchLength, _) = MethodCompiler.CompileMethods<VectorMethod<TVector>>(plan, lanes, description, options, groups);
         return new VectorKernel<TVector>(methods, constants, scratchLength, groups);
     }

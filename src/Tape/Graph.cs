@@ -133,8 +133,10 @@ public sealed partial class Graph
     /// <summary>
     /// Like <see cref="Extract"/>, but rebuilds every live node through the simplifier with the
     /// rewrites that reassociate constants enabled: <c>x(ky) → k(xy)</c>, <c>k₁(k₂x) → (k₁k₂)x</c>,
-    /// <c>-(kx) → (-k)x</c> and <c>select(c, kx, 0) → k·select(c, x, 0)</c>. They shrink derivative
-    /// graphs, where weights multiply weights; a recorded function keeps its literal arithmetic.
+    /// <c>-(kx) → (-k)x</c> and <c>select(c, kx, 0) → k·select(c, x, 0)</c>; and the exact
+    /// <c>select(c, k, kx) → k·select(c, 1, x)</c> and <c>select(c, select(c, x, y), z) → select(c, x, z)</c>
+    /// (either branch). They shrink derivative graphs, where weights multiply weights; a recorded
+    /// function keeps its literal arithmetic.
     /// </summary>
     /// <remarks>
     /// The rule that keeps them safe: a constant <c>k</c> is moved out of a product only while the

@@ -114,6 +114,18 @@ public sealed partial class Graph
                 // select(c, 0, k) → k·select(c, 0, 1): the indicator is shared by every k.
                 if (IsZero(b) && IsScalableConstant(c)) return Mul(c, Select(a, b, One));
                 if (IsZero(c) && IsScalableConstant(b)) return Mul(b, Select(a, One, c));
+                // select(c, select(c, x, y), z) → select(c, x, z), and select(c, x, select(c, y, z)) →
+                // select(c, x, z): the outer select takes a branch only where the inner one takes the
+                // same, and a NaN or negative condition gives NaN either way.
+                if (_op[b] == Op.Select && _a[b] == a) return Select(a, _b[b], c);
+                if (_op[c] == Op.Select && _a[c] == a) return Select(a, b, _c[c]);
+                // select(c, k, k·x) → k·select(c, 1, x), and select(c, k·x, k) → k·select(c, x, 1):
+                // exact for a finite k (k·1 is k, k·NaN is NaN); a reverse sweep builds one such select
+                // per seeded output, and all of them share the indicator.
+                if (IsScalableConstant(b) && _op[c] == Op.Mul && ConstantOperand(c, out int kt, out int xt) && kt == b)
+                    return Mul(b, Select(a, One, xt));
+                if (IsScalableConstant(c) && _op[b] == Op.Mul && ConstantOperand(b, out int kf, out int xf) && kf == c)
+                    return Mul(c, Select(a, xf, One));
                 break;
             }
         }
