@@ -62,6 +62,8 @@ public class PrimitiveAccuracyTests
         Assert.True(double.IsNaN(Primitives.Log1P(double.NaN)));
         Assert.Equal(-double.Epsilon, Primitives.Log1P(-double.Epsilon));
         Assert.Equal(2.225073858507201e-308, Primitives.Log1P(2.225073858507201e-308));
+        Assert.Equal(-708.3964185322641, Elementwise.Log(2.2250738585072014e-308));
+        Assert.Equal(709.782712893384, Elementwise.Log(double.MaxValue));
         Assert.Equal(double.PositiveInfinity, Primitives.Log1P(double.PositiveInfinity));
         Assert.Equal(-1.0, Primitives.Expm1(double.NegativeInfinity));
         Assert.Equal(double.PositiveInfinity, Primitives.Expm1(double.PositiveInfinity));
