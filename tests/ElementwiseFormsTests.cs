@@ -68,6 +68,53 @@ public class ElementwiseFormsTests
         }
     }
 
+    // log's and log1p's short paths, taken when every element is in range (ends included), and the values
+    // that send a vector down the general path.
+    private static readonly Dictionary<string, (Func<Random, double> InRange, double[] Ends, double[] Specials)> ShortPaths = new()
+    {
+        ["log"] = (r => Math.Exp((r.NextDouble() * 2 - 1) * 709), [2.2250738585072014e-308, double.MaxValue],
+            [0.0, -0.0, double.Epsilon, 2.225073858507201e-308, -1.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN]),
+        ["log1p"] = (r => r.Next(2) == 0 ? r.NextDouble() * 2 - 1 : Math.Exp((r.NextDouble() * 2 - 1) * 709), [-0.9999999999999999, double.MaxValue, 0.0, -0.0],
+            [-1.0, -1.0000000000000002, -2.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN]),
+    };
+
+    public static IEnumerable<object[]> ShortPathFunctions => ShortPaths.Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(ShortPathFunctions))]
+    public void A_short_path_gives_each_element_the_bits_the_general_path_gives_it(string name)
+    {
+        var f = All[name];
+        var (inRange, ends, specials) = ShortPaths[name];
+        var rng = new Random(14);
+        for (int trial = 0; trial < 2_000; trial++)
+        {
+            var x = new double[8];
+            for (int i = 0; i < 8; i++) x[i] = inRange(rng);
+            if (trial % 2 == 0) x[rng.Next(8)] = ends[rng.Next(ends.Length)];
+            var shortPath4 = f.V256(Vector256.Create(x.AsSpan(0, 4)));
+            var shortPath8 = f.V512(Vector512.Create(x));
+            for (int i = 0; i < 8; i++)
+            {
+                long scalar = BitConverter.DoubleToInt64Bits(f.Scalar(x[i]));
+                Assert.Equal(scalar, BitConverter.DoubleToInt64Bits(shortPath8.GetElement(i)));
+                if (i < 4) Assert.Equal(scalar, BitConverter.DoubleToInt64Bits(shortPath4.GetElement(i)));
+            }
+            // One special lane: the others keep their short-path bits.
+            var mixed = (double[])x.Clone();
+            int lane = rng.Next(4);
+            mixed[lane] = specials[trial % specials.Length];
+            var general4 = f.V256(Vector256.Create(mixed.AsSpan(0, 4)));
+            var general8 = f.V512(Vector512.Create(mixed));
+            for (int i = 0; i < 8; i++)
+            {
+                long expected = BitConverter.DoubleToInt64Bits(i == lane ? f.Scalar(mixed[i]) : shortPath8.GetElement(i));
+                Assert.Equal(expected, BitConverter.DoubleToInt64Bits(general8.GetElement(i)));
+                if (i < 4) Assert.Equal(expected, BitConverter.DoubleToInt64Bits(general4.GetElement(i)));
+            }
+        }
+    }
+
     [Fact]
     public void Apply_runs_each_primitives_span_form_and_refuses_a_primitive_without_one()
     {

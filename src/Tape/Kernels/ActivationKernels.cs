@@ -45,11 +45,14 @@ internal static class ActivationKernels
         return T.Select(T.Less(x, T.Of(0.0)), e, T.Of(1.0)) / (T.Of(1.0) + e);
     }
 
-    /// <summary><c>log(1 + exp(x))</c>: <c>x + log1p(exp(-x))</c> for positive x, <c>log1p(exp(x))</c> otherwise.</summary>
+    /// <summary><c>log(1 + exp(x))</c>: <c>x + log1p(exp(-x))</c> for positive x, <c>log1p(exp(x))</c> otherwise,
+    /// with the log1p of an argument in [0, 1] (<see cref="LogKernels.Log1POfUnit{T, M}"/>: one division).
+    /// Within 2 ulp of glibc's formula (log1p of its exp; 10⁷ inputs in [-750, 750], 99.99 % within 1); the tail
+    /// alone within 1 ulp of glibc's log1p of the same exp.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Softplus<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {
-        var tail = LogKernels.Log1P<T, M>(ExpKernels.Exp<T, M>(-T.Abs(x)));
+        var tail = LogKernels.Log1POfUnit<T, M>(ExpKernels.Exp<T, M>(-T.Abs(x)));
         return T.Select(T.Less(T.Of(0.0), x), x + tail, tail);
     }
 
@@ -71,12 +74,13 @@ internal static class ActivationKernels
         return (s, first, first * (T.Of(1.0) - T.Of(2.0) * s));
     }
 
-    /// <summary>softplus and its first two derivatives (σ and σ(1 - σ)) from one exp(-|x|).</summary>
+    /// <summary>softplus and its first two derivatives (σ and σ(1 - σ)) from one exp(-|x|), with
+    /// <see cref="Softplus{T, M}"/>'s and <see cref="Sigmoid{T, M}"/>'s bits: two divisions, one each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (T Value, T First, T Second) SoftplusDerivatives<T, M>(T x) where T : struct, ILanes<T, M> where M : struct
     {
         var e = ExpKernels.Exp<T, M>(-T.Abs(x));
-        var tail = LogKernels.Log1P<T, M>(e);
+        var tail = LogKernels.Log1POfUnit<T, M>(e);
         var value = T.Select(T.Less(T.Of(0.0), x), x + tail, tail);
         var s = T.Select(T.Less(x, T.Of(0.0)), e, T.Of(1.0)) / (T.Of(1.0) + e);
         return (value, s, s * (T.Of(1.0) - s));
