@@ -238,22 +238,39 @@ public sealed partial class TensorQuery
             }
     }
 
-    // The map's input u = source value row (+ bias) goes into one column for the column program, which
-    // writes σ, σ′, σ″; the row updates then turn the source's rows into the map's (in place when nothing
-    // else reads them). A reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
+    // A map with a kernel runs it and its row updates in one pass (MapRows), reading u = source value row
+    // (+ bias) where it lies. Any other map's u goes into one column for the column program, which writes
+    // σ, σ′, σ″; the row updates then turn the source's rows into the map's. Either way in place when nothing
+    // else reads the source's rows; a reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
     // A value query's block is its value rows only, so σ goes straight into it.
     private unsafe void Activate(Step s, int count, double* ws)
     {
         int w = s.Node.Width, lanes = count * w;
         long stride = (long)_rows * w;
         double* src = ws + _stepOf[s.Source]!.Forward, dst = ws + s.Forward;
+        if (s.Program!.Fused)
+        {
+            long part = (long)_blockInputs * w;
+            double* kept = s.Store >= 0 ? ws + s.Store : null;
+            // σ′ and σ″ where a reverse query keeps them, else in the derivatives' scratch.
+            fixed (double* bias = s.Bias)
+            fixed (nint* second = s.SecondOrderRows)
+                s.Program.Forward(new MapRowsCall
+                {
+                    Source = src, Target = dst, Bias = bias, Count = count, Stride = stride, Width = w, Tangents = _tangents,
+                    SecondOrder = second, SecondOrderLength = s.SecondOrderRows!.Length, Derivatives = _order > 0,
+                    First = kept != null ? kept : ws + _offD, Second = kept != null && _order == 2 ? kept + part : ws + _offD + part,
+                    KeptTangents = kept != null && s.InPlace ? kept + 2 * part : null,
+                });
+            return;
+        }
         double* u = ws + _offU;
         fixed (double* bias = s.Bias)
             for (int b = 0; b < count; b++) AddBias(src + b * stride, bias, u + (long)b * w, w);
         // One row per input: σ goes straight into the rows, and σ′ into the store when it follows them.
         bool direct = _rows == 1 && (s.Store < 0 || s.StoreFollows && count == _blockInputs);
         double* derivatives = direct ? dst : ws + _offD;
-        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? (_order + 1) * lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
+        s.Program.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? (_order + 1) * lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
         if (direct) return;
         long store = (long)_blockInputs * w;
         for (int b = 0; b < count; b++)

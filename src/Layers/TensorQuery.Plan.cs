@@ -23,6 +23,8 @@ public sealed partial class TensorQuery
         public bool InPlace { get; set; }
         public MapProgram? Program { get; set; }
         public nint[]? PairOffsets { get; set; }
+        /// <summary>Map run in registers: per second-order row its offset, its pair count and its pairs' offsets (<see cref="MapRowsCall.SecondOrder"/>).</summary>
+        public nint[]? SecondOrderRows { get; set; }
         /// <summary>Map in a reverse query: σ′, σ″ and (when in place) the source's tangent rows.</summary>
         public long Store { get; set; } = -1;
         /// <summary>Map with one forward row per input whose <see cref="Store"/> starts right after its
@@ -87,6 +89,9 @@ public sealed partial class TensorQuery
             s.InPlace = soleReader && !pinned;
             s.AdjointInPlace = reverse && soleReader;
             s.PairOffsets = [.. _pairTangents.Select(t => (nint)(1 + t) * s.Node.Width)];
+            s.SecondOrderRows = [.. Enumerable.Range(0, _pairStart.Length - 1).SelectMany(k =>
+                new[] { (nint)(1 + _tangents + k) * s.Node.Width, _pairStart[k + 1] - _pairStart[k] }
+                    .Concat(s.PairOffsets[(2 * _pairStart[k])..(2 * _pairStart[k + 1])]))];
         }
 
         if (reverse) MarkForwardReads(steps, stepOf);
