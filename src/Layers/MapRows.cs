@@ -28,16 +28,19 @@ internal unsafe struct MapRowsCall
 }
 
 /// <summary>
-/// A map and its row updates in one pass: per vector of four columns, u = value + bias, then σ, σ′, σ″ from the
-/// kernel in registers, each second-order row <c>σ″ · Σ T_j T_l + σ′ · S</c>, each tangent <c>σ′ · T</c> and the
-/// value σ, before the next four columns. Apart, the map wrote σ, σ′, σ″ out and every row update read two of
-/// them back, a pass per row; here each is computed where it is used.
+/// A map with a kernel and its row updates, reading u = value + bias where it lies: first the kernel over the
+/// block's value rows (the vector form inlined into the loop, σ into the value rows, σ′ and σ″ beside), then per
+/// input and vector of four columns σ′ and σ″ loaded once for every row: each second-order row
+/// <c>σ″ · Σ T_j T_l + σ′ · S</c>, then each tangent <c>σ′ · T</c>. The column program's way, u copied into a
+/// column, a call per vector, σ′ and σ″ read back by a pass per row, cost the sigmoid's Hessian rows a third more.
 /// </summary>
 /// <remarks>
 /// The same fused operations as <see cref="RowUpdates.Forward"/> (the first product of a sum rounded, later ones
 /// fused into it, the add fused) and the kernel's bits, so the result is the separate passes' bit for bit; the
-/// columns past the last whole vector take the scalar forms of both. Vector256 on every machine: rows of narrow
-/// layers are a few vectors long. A row's bits depend on that row's entries alone.
+/// columns past the last whole vector take the scalar forms of both. Kernels run back to back rather than each
+/// beside its column's row updates: a row update waiting on its kernel's exp held the next kernel back (that
+/// order was a third slower). Vector256 on every machine: rows of narrow layers are a few vectors long. A row's
+/// bits depend on that row's entries alone.
 /// </remarks>
 internal static unsafe class MapRows
 {
@@ -49,7 +52,7 @@ internal static unsafe class MapRows
             return;
         }
         Derivatives(kernel, call);
-        Rows(call);
+        if (call.Tangents > 0 || call.SecondOrderLength > 0) Rows(call);
     }
 
     // σ into the value rows.
