@@ -42,7 +42,9 @@ public class MapProgramTests
     [InlineData(Activation.Softplus, 2, false)]
     [InlineData(Activation.Sin, 0, false)]
     [InlineData(Activation.Sin, 1, true)]
-    [InlineData(Activation.Elu, 0, true)]
+    [InlineData(Activation.Elu, 0, false)]
+    [InlineData(Activation.Elu, 2, false)]
+    [InlineData(Activation.LeakyRelu, 1, true)]
     [InlineData(Activation.Silu, 0, true)]
     [InlineData(Activation.Identity, 0, true)]
     public void One_primitive_with_a_kernel_for_the_order_skips_the_column_program(Activation a, int order, bool columnProgram) =>
@@ -66,6 +68,44 @@ public class MapProgramTests
             else if (double.IsInfinity(e) || double.IsInfinity(g)) Assert.Equal(e, g);
             else Assert.True(Math.Abs(e - g) <= 1e-15 * (1 + Math.Abs(e)), what);
         }
+    }
+
+    // The ELU family as the front ends record it: ELU with several alphas (a model file's, ONNX's attribute), SELU.
+    public static TheoryData<string, int> EluFamilyAndOrder()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in EluFamily.Keys)
+            for (int order = 0; order <= 2; order++) data.Add(name, order);
+        return data;
+    }
+
+    private static readonly Dictionary<string, Func<Var, Var>> EluFamily = new()
+    {
+        ["elu"] = v => VarMath.Elu(v), ["elu(0.5)"] = v => VarMath.Elu(v, 0.5), ["elu(2.75)"] = v => VarMath.Elu(v, 2.75),
+        ["elu(1e-300)"] = v => VarMath.Elu(v, 1e-300), ["selu"] = VarMath.Selu,
+    };
+
+    [Theory]
+    [MemberData(nameof(EluFamilyAndOrder))]
+    public void The_elu_family_runs_its_kernel_with_the_column_programs_bits_derivatives_included(string name, int order)
+    {
+        var map = new ElementMap(name, EluFamily[name]);
+        var program = map.Program(order);
+        Assert.True(program.Fused, $"{name} runs in registers");
+        var x = Inputs(name.Length * 3 + order);
+        Bits.SameResults(Run(map.BuildColumnProgram(order), x, order), Run(program, x, order), $"{name}, order {order}");
+    }
+
+    [Fact]
+    public void A_map_close_to_elu_but_recorded_otherwise_keeps_its_column_program()
+    {
+        // The same values as ELU, through expm1: not the graph ELU records, so not its kernel's bits.
+        var viaExpm1 = new ElementMap("elu via expm1", v => VarMath.Select(VarMath.Greater(v, v.Const(0)), v, VarMath.Expm1(VarMath.Min(v, 0.0))));
+        // ELU's shape with another positive branch.
+        var scaledOnlyLeft = new ElementMap("2x | elu", v => VarMath.Select(VarMath.Greater(v, v.Const(0)), 2.0 * v, VarMath.Elu(v)));
+        foreach (var map in new[] { viaExpm1, scaledOnlyLeft })
+            for (int order = 0; order <= 2; order++)
+                Assert.True(map.Program(order).RunsColumnProgram, $"{map.Key}, order {order}");
     }
 
     // The unary operators a model file or an ONNX graph maps over a vector, one primitive each.

@@ -135,18 +135,33 @@ public sealed partial class TensorQuery
         bool constantFirst = pa == null;
         double* rows = constantFirst ? pb : pa;
         double[] c = _graph.Values(constantFirst ? a : b);
-        for (int blk = 0; blk < count; blk++)
-        {
-            double* from = rows + (long)blk * _rows * w, to = dst + (long)blk * _rows * w;
-            var value = new Span<double>(to, w);
-            var x = new ReadOnlySpan<double>(from, w);
-            if (!sub) TensorPrimitives.Add(x, c, value);
-            else if (constantFirst) TensorPrimitives.Subtract(c, x, value);
-            else TensorPrimitives.Subtract(x, c, value);
-            var rest = new ReadOnlySpan<double>(from + w, (_rows - 1) * w);
-            if (sub && constantFirst) TensorPrimitives.Negate(rest, new Span<double>(to + w, (_rows - 1) * w));
-            else rest.CopyTo(new Span<double>(to + w, (_rows - 1) * w));
-        }
+        fixed (double* k = c)
+            for (int blk = 0; blk < count; blk++)
+            {
+                double* from = rows + (long)blk * _rows * w, to = dst + (long)blk * _rows * w;
+                if (!sub) AddBias(from, k, to, w);
+                else if (constantFirst) SubtractFrom(k, from, to, w);
+                else Subtract(from, k, to, w);
+                if (_rows == 1) continue;
+                var rest = new ReadOnlySpan<double>(from + w, (_rows - 1) * w);
+                if (sub && constantFirst) TensorPrimitives.Negate(rest, new Span<double>(to + w, (_rows - 1) * w));
+                else rest.CopyTo(new Span<double>(to + w, (_rows - 1) * w));
+            }
+    }
+
+    // y = x − c and y = c − x over one row, four entries per instruction (a library call per input's row cost more).
+    private static unsafe void Subtract(double* x, double* c, double* y, int w)
+    {
+        int i = 0;
+        for (; i + 4 <= w; i += 4) (Vector256.Load(x + i) - Vector256.Load(c + i)).Store(y + i);
+        for (; i < w; i++) y[i] = x[i] - c[i];
+    }
+
+    private static unsafe void SubtractFrom(double* c, double* x, double* y, int w)
+    {
+        int i = 0;
+        for (; i + 4 <= w; i += 4) (Vector256.Load(c + i) - Vector256.Load(x + i)).Store(y + i);
+        for (; i < w; i++) y[i] = c[i] - x[i];
     }
 
     private unsafe void MulRows(TensorNode node, int count, double* ws, double* dst)
@@ -238,22 +253,39 @@ public sealed partial class TensorQuery
             }
     }
 
-    // The map's input u = source value row (+ bias) goes into one column for the column program, which
-    // writes σ, σ′, σ″; the row updates then turn the source's rows into the map's (in place when nothing
-    // else reads them). A reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
+    // A map with a kernel runs it and its row updates in one pass (MapRows), reading u = source value row
+    // (+ bias) where it lies. Any other map's u goes into one column for the column program, which writes
+    // σ, σ′, σ″; the row updates then turn the source's rows into the map's. Either way in place when nothing
+    // else reads the source's rows; a reverse query keeps σ′, σ″ (and the tangents, when they are overwritten).
     // A value query's block is its value rows only, so σ goes straight into it.
     private unsafe void Activate(Step s, int count, double* ws)
     {
         int w = s.Node.Width, lanes = count * w;
         long stride = (long)_rows * w;
         double* src = ws + _stepOf[s.Source]!.Forward, dst = ws + s.Forward;
+        if (s.Program!.Fused)
+        {
+            long part = (long)_blockInputs * w;
+            double* kept = s.Store >= 0 ? ws + s.Store : null;
+            // σ′ and σ″ where a reverse query keeps them, else in the derivatives' scratch.
+            fixed (double* bias = s.Bias)
+            fixed (nint* second = s.SecondOrderRows)
+                s.Program.Forward(new MapRowsCall
+                {
+                    Source = src, Target = dst, Bias = bias, Count = count, Stride = stride, Width = w, Tangents = _tangents,
+                    SecondOrder = second, SecondOrderLength = s.SecondOrderRows!.Length, Derivatives = _order > 0,
+                    First = kept != null ? kept : ws + _offD, Second = kept != null && _order == 2 ? kept + part : ws + _offD + part,
+                    KeptTangents = kept != null && s.InPlace ? kept + 2 * part : null,
+                });
+            return;
+        }
         double* u = ws + _offU;
         fixed (double* bias = s.Bias)
             for (int b = 0; b < count; b++) AddBias(src + b * stride, bias, u + (long)b * w, w);
         // One row per input: σ goes straight into the rows, and σ′ into the store when it follows them.
         bool direct = _rows == 1 && (s.Store < 0 || s.StoreFollows && count == _blockInputs);
         double* derivatives = direct ? dst : ws + _offD;
-        s.Program!.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? (_order + 1) * lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
+        s.Program.Run(new ReadOnlySpan<double>(u, lanes), new Span<double>(derivatives, direct ? (_order + 1) * lanes : 3 * lanes), new Span<double>(ws + _offCol, (int)(_offRow - _offCol)), lanes);
         if (direct) return;
         long store = (long)_blockInputs * w;
         for (int b = 0; b < count; b++)
@@ -288,13 +320,14 @@ public sealed partial class TensorQuery
     }
 
     // Forward queries: each result entry is one entry of an output node's rows (a fixed offset from
-    // the input's block), or a constant output's value or zero derivative: planned once as a table, so a
+    // the input's block), or a constant output's value or zero derivative: planned once as two tables, so a
     // block's results are a plain gather (a switch per output and input, and the Hessian's
     // index arithmetic, had cost a Hessian a fifteenth of its time).
-    private (long At, long Stride, double Constant)[] PlanExtract()
+    private ((int Output, long At, long Stride)[] Computed, (int Output, double Value)[] Constants) PlanExtract()
     {
-        var gather = new (long At, long Stride, double Constant)[OutputLength];
-        if (_kind.IsReverse()) return gather;
+        var computed = new List<(int, long, long)>();
+        var constants = new List<(int, double)>();
+        if (_kind.IsReverse()) return ([], []);
         int d = _d;
         for (int i = 0; i < _m; i++)
         {
@@ -302,46 +335,50 @@ public sealed partial class TensorQuery
             var (node, c) = _outputs[i];
             int w = _graph[node].Width, o = _outputIndex >= 0 ? 0 : i;
             var step = _stepOf[node];
-            // Entry of row r of the output, or the constant's value (row 0) and zero derivatives.
-            (long, long, double) Row(int r) => step != null
-                ? (step.Forward + (long)r * w + c, (long)_rows * w, 0.0)
-                : (-1, 0, r == 0 ? _graph.Values(node)[c] : 0.0);
+            // Result entry `at` is entry c of row r of the output, or the constant's value (row 0) or a zero derivative.
+            void Row(int at, int r)
+            {
+                if (step != null) computed.Add((at, step.Forward + (long)r * w + c, (long)_rows * w));
+                else constants.Add((at, r == 0 ? _graph.Values(node)[c] : 0.0));
+            }
             switch (_kind)
             {
                 case QueryKind.Value:
-                    gather[i] = Row(0);
+                    Row(i, 0);
                     break;
                 case QueryKind.JacobianForward:
-                    for (int j = 0; j < d; j++) gather[o * d + j] = Row(1 + j);
+                    for (int j = 0; j < d; j++) Row(o * d + j, 1 + j);
                     break;
                 case QueryKind.HessianForward:
                     for (int j = 0, k = 0; j < d; j++)
                         for (int l = j; l < d; l++, k++)
-                            gather[(i * d + j) * d + l] = gather[(i * d + l) * d + j] = Row(1 + _tangents + k);
+                        {
+                            Row((i * d + j) * d + l, 1 + _tangents + k);
+                            if (l != j) Row((i * d + l) * d + j, 1 + _tangents + k);
+                        }
                     break;
                 case QueryKind.HvpForward:
                 case QueryKind.SecondOrderJacobian:
-                    for (int j = 0; j < d; j++) gather[o * d + j] = Row(1 + _tangents + j);
+                    for (int j = 0; j < d; j++) Row(o * d + j, 1 + _tangents + j);
                     break;
                 case QueryKind.Laplacian:
-                    gather[i] = Row(1 + _tangents);
+                    Row(i, 1 + _tangents);
                     break;
             }
         }
-        return gather;
+        return ([.. computed], [.. constants]);
     }
 
+    // Entry by entry, every input of the block: the table is read once per block, not once per input.
     private unsafe void Extract(double* y, int count, double* ws)
     {
-        fixed ((long At, long Stride, double Constant)* table = _extract)
+        int length = OutputLength;
+        foreach (var (o, at, stride) in _extract)
         {
-            int length = OutputLength;
-            for (int b = 0; b < count; b++, y += length)
-                for (int o = 0; o < length; o++)
-                {
-                    var e = table[o];
-                    y[o] = e.At >= 0 ? ws[e.At + b * e.Stride] : e.Constant;
-                }
+            double* from = ws + at, to = y + o;
+            for (int b = 0; b < count; b++, from += stride, to += length) *to = *from;
         }
+        foreach (var (o, value) in _extractConstants)
+            for (int b = 0; b < count; b++) y[(long)b * length + o] = value;
     }
 }

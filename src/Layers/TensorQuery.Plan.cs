@@ -14,8 +14,11 @@ public sealed partial class TensorQuery
         public long Forward { get; set; } = -1;
         /// <summary>Offset of the adjoint rows (reverse queries).</summary>
         public long Adjoint { get; set; } = -1;
-        /// <summary>A bias add folded into the map that reads it: no rows of its own.</summary>
+        /// <summary>A bias add folded into the map that reads it, or an output sharing its operand's rows: no rows of its own.</summary>
         public bool Folded { get; set; }
+        /// <summary>Forward derivative queries: the output whose rows are its operand's (a constant added to a
+        /// value row the query does not return), or -1.</summary>
+        public int SharesRowsOf { get; set; } = -1;
         public bool IsOutput { get; set; }
         /// <summary>Map: the node whose rows it reads (past a folded bias add), the bias, whether it overwrites the source's rows.</summary>
         public int Source { get; set; } = -1;
@@ -23,6 +26,8 @@ public sealed partial class TensorQuery
         public bool InPlace { get; set; }
         public MapProgram? Program { get; set; }
         public nint[]? PairOffsets { get; set; }
+        /// <summary>Map run in registers: per second-order row its offset, its pair count and its pairs' offsets (<see cref="MapRowsCall.SecondOrder"/>).</summary>
+        public nint[]? SecondOrderRows { get; set; }
         /// <summary>Map in a reverse query: σ′, σ″ and (when in place) the source's tangent rows.</summary>
         public long Store { get; set; } = -1;
         /// <summary>Map with one forward row per input whose <see cref="Store"/> starts right after its
@@ -87,7 +92,24 @@ public sealed partial class TensorQuery
             s.InPlace = soleReader && !pinned;
             s.AdjointInPlace = reverse && soleReader;
             s.PairOffsets = [.. _pairTangents.Select(t => (nint)(1 + t) * s.Node.Width)];
+            s.SecondOrderRows = [.. Enumerable.Range(0, _pairStart.Length - 1).SelectMany(k =>
+                new[] { (nint)(1 + _tangents + k) * s.Node.Width, _pairStart[k + 1] - _pairStart[k] }
+                    .Concat(s.PairOffsets[(2 * _pairStart[k])..(2 * _pairStart[k + 1])]))];
         }
+
+        // A forward derivative query's output that adds a constant (the last layer's bias) has its operand's
+        // rows: the constant touches the value row only, which the query does not return. Nothing copies them.
+        if (!reverse && _kind != QueryKind.Value)
+            foreach (var s in steps.Where(s => s.IsOutput && s.Node.Op is TensorOp.Add or TensorOp.Sub))
+            {
+                int a = s.Node.Operands[0], b = s.Node.Operands[1];
+                bool constantA = graph[a].Op == TensorOp.Constant, constantB = graph[b].Op == TensorOp.Constant;
+                int operand = constantB && !constantA ? a : constantA && !constantB && s.Node.Op == TensorOp.Add ? b : -1;
+                // Nothing else may read either: the shared value row lacks the constant.
+                if (operand < 0 || uses[operand] != 1 || uses[s.Id] != 0) continue;
+                s.Folded = true;
+                s.SharesRowsOf = operand;
+            }
 
         if (reverse) MarkForwardReads(steps, stepOf);
 
@@ -99,6 +121,7 @@ public sealed partial class TensorQuery
         var plan = new BufferPlan();
         foreach (var s in steps)
         {
+            if (s.SharesRowsOf >= 0) s.Forward = stepOf[s.SharesRowsOf]!.Forward;
             if (s.Folded || !s.RunsForward) continue;
             s.Forward = s.InPlace ? stepOf[s.Source]!.Forward : plan.Rent(RowsSize(s.Node.Width, _rows));
             if (reverse && s.Node.Op == TensorOp.Map)

@@ -53,7 +53,8 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
     private readonly Step?[] _stepOf;
     private readonly long _offU, _offD, _offCol, _offRow, _offScaled, _offTemp, _workspaceLength;
     // Forward queries: where each result entry comes from (PlanExtract).
-    private readonly (long At, long Stride, double Constant)[] _extract;
+    private readonly (int Output, long At, long Stride)[] _extract;
+    private readonly (int Output, double Value)[] _extractConstants;
 
     [ThreadStatic] private static double[]? _workspace;
 
@@ -128,7 +129,7 @@ public sealed partial class TensorQuery : ICompiledQuery, IBatchBlocks
         _offScaled = _offRow + widest;
         _offTemp = _offScaled + widest;
         _workspaceLength = _offTemp + temp;
-        _extract = PlanExtract();
+        (_extract, _extractConstants) = PlanExtract();
         // Pack the weights now, in preparation, not in the first call (forward only where the forward pass runs the product).
         foreach (var s in _steps)
             if (s.Node.Payload is Matrix matrix)

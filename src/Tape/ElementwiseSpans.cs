@@ -243,6 +243,86 @@ public static partial class Elementwise
     public static void SoftplusDerivatives(ReadOnlySpan<double> x, Span<double> value, Span<double> first, Span<double> second) =>
         Map3<SoftplusDerivativesOp>(x, value, first, second);
 
+    // One vector or one number of the one-pass forms, for callers that go on with the three in registers
+    // (the tensor level applies a map's row updates in the same loop); the same bits as the span forms.
+
+    /// <summary>tanh of every element with <c>1 - t²</c> and <c>-2t(1 - t²)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Value, Vector256<double> First, Vector256<double> Second) TanhDerivatives(Vector256<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane256, Vector256<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>tanh x with <c>1 - t²</c> and <c>-2t(1 - t²)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Value, double First, double Second) TanhDerivatives(double x)
+    {
+        var (v, d1, d2) = ActivationKernels.TanhDerivatives<ScalarLane, bool>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>σ of every element with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Value, Vector256<double> First, Vector256<double> Second) SigmoidDerivatives(Vector256<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane256, Vector256<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>σ(x) with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Value, double First, double Second) SigmoidDerivatives(double x)
+    {
+        var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<ScalarLane, bool>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>softplus of every element with σ and <c>σ(1 - σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Value, Vector256<double> First, Vector256<double> Second) SoftplusDerivatives(Vector256<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane256, Vector256<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>softplus x with σ(x) and <c>σ(1 - σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Value, double First, double Second) SoftplusDerivatives(double x)
+    {
+        var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<ScalarLane, bool>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>The ELU family of every element: <c>x &gt; 0 ? scale·x : alpha·(e^min(x, 0) - 1)</c> (ELU: scale 1;
+    /// SELU: scale γ, alpha γα), by the operations <see cref="VarMath.Elu"/> and <see cref="VarMath.Selu"/> record,
+    /// so each element has the scalar graph's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Elu(Vector256<double> x, double scale, double alpha) =>
+        EluKernels.Elu<Lane256, Vector256<double>>(new(x), Lane256.Of(scale), Lane256.Of(alpha)).Value;
+
+    /// <summary><c>x &gt; 0 ? scale·x : alpha·(e^min(x, 0) - 1)</c>, the scalar graph's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Elu(double x, double scale, double alpha) =>
+        EluKernels.Elu<ScalarLane, bool>(new(x), new(scale), new(alpha)).Value;
+
+    /// <summary>The ELU family of every element with its derivatives <c>x &gt; 0 ? scale : alpha·e</c> and
+    /// <c>x &gt; 0 ? 0 : alpha·e</c> (<c>e = e^min(x, 0)</c>) from one exp; the scalar graph's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Value, Vector256<double> First, Vector256<double> Second) EluDerivatives(Vector256<double> x, double scale, double alpha)
+    {
+        var (v, d1, d2) = EluKernels.EluDerivatives<Lane256, Vector256<double>>(new(x), Lane256.Of(scale), Lane256.Of(alpha));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>The ELU family at x with its first two derivatives from one exp; the scalar graph's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Value, double First, double Second) EluDerivatives(double x, double scale, double alpha)
+    {
+        var (v, d1, d2) = EluKernels.EluDerivatives<ScalarLane, bool>(new(x), new(scale), new(alpha));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
     private interface IMap3
     {
         static abstract (double, double, double) Scalar(double x);
@@ -253,18 +333,10 @@ public static partial class Elementwise
     private readonly struct TanhDerivativesOp : IMap3
     {
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static (double, double, double) Scalar(double x)
-        {
-            var (v, d1, d2) = ActivationKernels.TanhDerivatives<ScalarLane, bool>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (double, double, double) Scalar(double x) => TanhDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane256, Vector256<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => TanhDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
@@ -277,18 +349,10 @@ public static partial class Elementwise
     private readonly struct SigmoidDerivativesOp : IMap3
     {
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static (double, double, double) Scalar(double x)
-        {
-            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<ScalarLane, bool>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (double, double, double) Scalar(double x) => SigmoidDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane256, Vector256<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => SigmoidDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
@@ -301,18 +365,10 @@ public static partial class Elementwise
     private readonly struct SoftplusDerivativesOp : IMap3
     {
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        public static (double, double, double) Scalar(double x)
-        {
-            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<ScalarLane, bool>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (double, double, double) Scalar(double x) => SoftplusDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane256, Vector256<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => SoftplusDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
