@@ -161,10 +161,25 @@ public class MapProgramTests
         }
     }
 
-    private static double[] Run(MapProgram program, double[] x, int order)
+    // A fused map runs as the executor runs it, one row of every lane (σ″ into a scratch row at order 1).
+    private static unsafe double[] Run(MapProgram program, double[] x, int order)
     {
         var outputs = new double[(order + 1) * x.Length];
-        program.Run(x, outputs, new double[program.ScratchLength(x.Length)], x.Length);
+        if (!program.Fused)
+        {
+            program.Run(x, outputs, new double[program.ScratchLength(x.Length)], x.Length);
+            return outputs;
+        }
+        var scratch = new double[x.Length];
+        int lanes = x.Length;
+        fixed (double* u = x)
+        fixed (double* y = outputs)
+        fixed (double* z = scratch)
+            program.Forward(new MapRowsCall
+            {
+                Source = u, Target = y, Count = 1, Stride = lanes, Width = lanes, Derivatives = order > 0,
+                First = y + lanes, Second = order > 1 ? y + 2 * lanes : z,
+            });
         return outputs;
     }
 

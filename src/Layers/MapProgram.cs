@@ -45,33 +45,19 @@ internal sealed class MapProgram
     public bool Fused => _kernel != null;
 
     /// <summary>Doubles of scratch a run over <paramref name="lanes"/> lanes needs.</summary>
-    public int ScratchLength(int lanes) => _program?.ScratchLength(lanes) ?? (_kernel != null && _order == 1 ? lanes : 0);
+    public int ScratchLength(int lanes) => _program?.ScratchLength(lanes) ?? 0;
 
     /// <summary>
     /// σ of every lane of <paramref name="u"/> into the first <paramref name="lanes"/> entries of
-    /// <paramref name="outputs"/>, then σ′ and σ″ (up to the order) in the next ones.
+    /// <paramref name="outputs"/>, then σ′ and σ″ (up to the order) in the next ones; for a map that is not
+    /// <see cref="Fused"/> (a fused map runs with its row updates, <see cref="Forward"/>).
     /// </summary>
-    public unsafe void Run(ReadOnlySpan<double> u, Span<double> outputs, Span<double> scratch, int lanes)
+    /// <exception cref="InvalidOperationException">When the map is <see cref="Fused"/>.</exception>
+    public void Run(ReadOnlySpan<double> u, Span<double> outputs, Span<double> scratch, int lanes)
     {
-        if (_program != null)
-        {
-            _program.Run(u, outputs, scratch, lanes);
-            return;
-        }
-        if (_kernel == null)
-        {
-            Elementwise.Apply(_op, u[..lanes], outputs[..lanes]);
-            return;
-        }
-        // One row of every lane: σ into it, σ′ and σ″ after it (σ″ into the scratch at order 1).
-        fixed (double* x = u)
-        fixed (double* y = outputs)
-        fixed (double* z = scratch)
-            Forward(new MapRowsCall
-            {
-                Source = x, Target = y, Count = 1, Stride = lanes, Width = lanes, Derivatives = _order > 0,
-                First = y + lanes, Second = _order > 1 ? y + 2 * lanes : z,
-            });
+        if (_kernel != null) throw new InvalidOperationException("This map runs in registers with its row updates (Forward), not by columns.");
+        if (_program != null) _program.Run(u, outputs, scratch, lanes);
+        else Elementwise.Apply(_op, u[..lanes], outputs[..lanes]);
     }
 
     /// <summary>The map and its row updates in one pass (<see cref="MapRows.Forward"/>); for a <see cref="Fused"/> map.</summary>
