@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using TapeAD.Compiler;
 using TapeAD.Nn;
 using TapeAD.Tape;
@@ -16,7 +17,8 @@ public class BatchGroupTests
 {
     private static readonly double[] Hostile = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e308, -1e308, 1000, -1000, -0.0, 0.0, double.Epsilon];
 
-    // Every kind of node the SIMD form has: arithmetic, the kernels' calls, comparisons and selects,
+    // Every kind of node the SIMD form has: arithmetic, the kernels' calls (exp and expm1 also in pairs),
+    // comparisons and selects,
     // a lane-by-lane primitive (atan), constants (±0 among them) and results written straight from inputs.
     private static TapeFunction Mixed() => TapeFunction.Record(3, x =>
     {
@@ -24,7 +26,7 @@ public class BatchGroupTests
         var g = VarMath.Exp(u) + VarMath.Tanh(x[1]) * VarMath.Sigmoid(x[2]);
         var s = VarMath.Sin(x[0] * x[2]) - VarMath.Cos(u) / (1.5 + VarMath.Softplus(x[1]));
         var l = VarMath.Log(VarMath.Abs(x[0]) + 0.25) + VarMath.Sqrt(VarMath.Abs(u)) + VarMath.Erf(x[2]);
-        return [g, s * l, VarMath.Elu(u) + VarMath.Atan(s), x[1], VarMath.Relu(x[0] - x[2]) * g];
+        return [g, s * l, VarMath.Elu(u) + VarMath.Atan(s), x[1], VarMath.Relu(x[0] - x[2]) * g + VarMath.Expm1(x[0] - u)];
     });
 
     private static IEnumerable<(TapeFunction Function, string Name)> Functions()
@@ -91,9 +93,12 @@ public class BatchGroupTests
         ];
         var f = new TapeFunction(g, outputs, 3, description: "selects on comparisons");
         foreach (var width in new[] { BatchVectorWidth.Vector256, BatchVectorWidth.Vector512 })
-            for (int groups = 1; groups <= 2; groups++)
+            for (int groups = 1; groups <= BatchGroups.Most; groups++)
                 CheckRows(CompiledFunction.Compile(f, CompilerOptions.Default with { BatchVectorWidth = width, BatchGroups = groups }), 203,
                     $"selects, {width}, {groups} groups");
+        // The blends read the indicator's sign bit: Greater's NaN must have it set.
+        var nan = VectorOps256.Greater(Vector256.Create(double.NaN), Vector256<double>.Zero).GetElement(0);
+        Assert.True(double.IsNaN(nan) && double.IsNegative(nan), "Greater's NaN has its sign bit set");
     }
 
     [Theory]

@@ -101,6 +101,10 @@ public class SimplifierRuleTableTests
         R("select(c, x, select(c, y, z)) → select(c, x, z)", true, "cxxx", Promise.Exact, "select(x0, x1, x3)", [],
             (g, n) => g.Select(n[0], n[1], g.Select(n[0], n[2], n[3])),
             (t, v) => Primitives.Select(v[0], v[1], Primitives.Select(v[0], v[2], v[3]))),
+        R("select(c, select(d, x, y), z) stays: another condition decides the inner select", true, "ccxxx", Promise.Exact,
+            "select(x0, select(x1, x2, x3), x4)", [],
+            (g, n) => g.Select(n[0], g.Select(n[1], n[2], n[3]), n[4]),
+            (t, v) => Primitives.Select(v[0], Primitives.Select(v[1], v[2], v[3]), v[4])),
         // Exact as such; a zero k takes select(c, 0, k·x) → k·select(c, 0, x) instead, exact up to a zero's sign.
         R("select(c, k, k·x) → k·select(c, 1, x)", true, "ckx", Promise.ExactUpToZeroSign, "mul(3, select(x0, 1, x2))", [3],
             (g, n) => g.Select(n[0], n[1], g.Mul(n[1], n[2])), (t, v) => Primitives.Select(v[0], v[1], v[1] * v[2])),

@@ -233,6 +233,7 @@ internal sealed class MethodEmitter
         {
             if (g + 1 == _groups)
             {
+                // Pairs exist only for ops without a constant (exp, expm1), so k is 0.
                 value[g] = _lanes.Apply(op, [operands[g]], 0);
                 break;
             }

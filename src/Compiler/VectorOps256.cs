@@ -37,7 +37,9 @@ internal static class VectorOps256
     /// <summary><see cref="Select"/> on an indicator, a condition that is <see cref="Greater"/>'s value (1, +0 or
     /// <see cref="double.NaN"/>, nothing else): the same bits in two blends and a shift instead of two
     /// comparisons and two blends. Only the sign bit steers a blend: shifted left by 2, 1's bits have it
-    /// and +0's do not; NaN's bits have it unshifted.</summary>
+    /// and +0's do not; NaN's bits have it unshifted, because the NaN is
+    /// Greater's own constant, <see cref="double.NaN"/>, whose sign bit is set (a NaN with the sign bit clear
+    /// would take the true branch: only Greater's value may come here).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> SelectOnIndicator(Vector256<double> indicator, Vector256<double> ifTrue, Vector256<double> ifFalse)
     {

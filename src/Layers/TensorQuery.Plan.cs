@@ -114,7 +114,9 @@ public sealed partial class TensorQuery
         if (reverse) MarkForwardReads(steps, stepOf);
 
         // Forward rows: every node gets a buffer when it runs; a forward-only query hands a buffer back
-        // after its last reader, a reverse query keeps them all (the sweep back reads them).
+        // after its last reader, a reverse query keeps them all (the sweep back reads them). Folded steps
+        // read nothing here: an output that shares its operand's rows (SharesRowsOf) must not count as the
+        // operand's reader, or the rows it returns would be handed back before the extract reads them.
         var lastRead = new int[graph.Count];
         foreach (var s in steps.Where(s => !s.Folded))
             foreach (int o in Reads(s)) lastRead[o] = s.Id;

@@ -7,7 +7,8 @@ namespace TapeAD.Tape.Kernels;
 /// its first two derivatives, from one exp per element. The operations are the ones
 /// <see cref="VarMath.Elu"/> and <see cref="VarMath.Selu"/> record (exp, not expm1, of the non-positive
 /// part, minus one, times b), and their derivatives' (<c>b·e</c>, since e·1 is exact), so each element gets
-/// the scalar graph's bits; a NaN takes the negative branch and stays NaN, as the graph's comparison gives.
+/// the scalar graph's bits; a NaN takes the negative branch and stays NaN, as the graph's comparison gives
+/// (its payload may differ from the graph's NaN: NaN-ness, not the payload, is what both promise).
 /// </summary>
 internal static class EluKernels
 {

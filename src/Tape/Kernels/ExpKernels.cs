@@ -45,13 +45,15 @@ internal static class ExpKernels
         bool inRange = T.All(T.LessOrEqual(T.Abs(x), T.Of(InRange)));
         var (t, k, high) = ReduceHigh<T, M>(inRange ? x : Clamp<T, M>(x));
         var r = T.Fma(k, T.Of(-Ln2Lo), high);
-        // r's own rounding (up to a quarter ulp of r) is most of an ulp of e^x - 1 near k = 1, where the
-        // result is about r's size: it is carried along (high - r is exact, both being close).
+        // r's own rounding (up to half an ulp of r) is most of an ulp of e^x - 1 near k = 1, where the
+        // result is about r's size: it is carried along (high - r is exact unless high is within a few
+        // k·Ln2Lo of 0, where what it loses is far below the result's ulp).
         var rLow = T.Fma(k, T.Of(-Ln2Lo), high - r);
         var u = Tail<T, M>(r) + rLow;
         // k >= -1: 2^k (e^r - 1 + (1 - 2^-k)), where (1 - 2^-k) + r is summed exactly (TwoSum) so that
         // the cancellation at k = -1 or 1 loses nothing. 1 - 2^-k is exact up to k = 53; from 54 on it
-        // rounds to 1, and its low part -2^-k (half an ulp of the result) joins the small terms.
+        // rounds to 1, and its low part -2^-k (half an ulp of the result; -2^-60 once k is clamped at 60, far below
+        // it) joins the small terms.
         var kc = T.Select(T.Less(T.Of(60.0), k), T.Of(60.0), T.Select(T.Less(k, T.Of(-1.0)), T.Of(-1.0), k));
         var p = Pow2<T, M>(T.Of(Shifter) - kc);
         var c = T.Of(1.0) - p;
