@@ -128,6 +128,21 @@ public class BatchGroupTests
         }
     }
 
+    [Theory]
+    [InlineData(BatchGroups.FourGroupsUpToNodes, 4)]
+    [InlineData(BatchGroups.FourGroupsUpToNodes + 1, 2)]
+    public void The_group_rule_counts_live_nodes_up_to_its_bound(int live, int groups)
+    {
+        // A chain of additions: the input, then live - 1 sums, every one read by the next or written out.
+        var g = new Graph();
+        int v = g.Input(0);
+        for (int i = 1; i < live; i++) v = g.Add(v, v);
+        var plan = new UsePlan(g, [v]);
+        Assert.Equal(live, plan.LiveCount);
+        Assert.Equal(groups, BatchGroups.For(plan, CompilerOptions.Default));
+        Assert.Equal(3, BatchGroups.For(plan, CompilerOptions.Default with { BatchGroups = 3 }));
+    }
+
     [Fact]
     public void A_batch_run_row_by_row_reports_one_group()
     {

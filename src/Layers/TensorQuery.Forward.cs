@@ -140,7 +140,7 @@ public sealed partial class TensorQuery
             {
                 double* from = rows + (long)blk * _rows * w, to = dst + (long)blk * _rows * w;
                 if (!sub) AddBias(from, k, to, w);
-                else if (constantFirst) SubtractFrom(k, from, to, w);
+                else if (constantFirst) Subtract(k, from, to, w);
                 else Subtract(from, k, to, w);
                 if (_rows == 1) continue;
                 var rest = new ReadOnlySpan<double>(from + w, (_rows - 1) * w);
@@ -149,19 +149,12 @@ public sealed partial class TensorQuery
             }
     }
 
-    // y = x − c and y = c − x over one row, four entries per instruction (a library call per input's row cost more).
-    private static unsafe void Subtract(double* x, double* c, double* y, int w)
+    // y = a − b over one row, four entries per instruction (a library call per input's row cost more).
+    private static unsafe void Subtract(double* a, double* b, double* y, int w)
     {
         int i = 0;
-        for (; i + 4 <= w; i += 4) (Vector256.Load(x + i) - Vector256.Load(c + i)).Store(y + i);
-        for (; i < w; i++) y[i] = x[i] - c[i];
-    }
-
-    private static unsafe void SubtractFrom(double* c, double* x, double* y, int w)
-    {
-        int i = 0;
-        for (; i + 4 <= w; i += 4) (Vector256.Load(c + i) - Vector256.Load(x + i)).Store(y + i);
-        for (; i < w; i++) y[i] = c[i] - x[i];
+        for (; i + 4 <= w; i += 4) (Vector256.Load(a + i) - Vector256.Load(b + i)).Store(y + i);
+        for (; i < w; i++) y[i] = a[i] - b[i];
     }
 
     private unsafe void MulRows(TensorNode node, int count, double* ws, double* dst)
