@@ -254,6 +254,14 @@ public static partial class Elementwise
         return (v.Value, d1.Value, d2.Value);
     }
 
+    /// <summary>tanh of every element with <c>1 - t²</c> and <c>-2t(1 - t²)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Value, Vector512<double> First, Vector512<double> Second) TanhDerivatives(Vector512<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane512, Vector512<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
     /// <summary>tanh x with <c>1 - t²</c> and <c>-2t(1 - t²)</c>; the span form's bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (double Value, double First, double Second) TanhDerivatives(double x)
@@ -270,6 +278,14 @@ public static partial class Elementwise
         return (v.Value, d1.Value, d2.Value);
     }
 
+    /// <summary>σ of every element with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Value, Vector512<double> First, Vector512<double> Second) SigmoidDerivatives(Vector512<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane512, Vector512<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
     /// <summary>σ(x) with <c>σ(1 - σ)</c> and <c>σ(1 - σ)(1 - 2σ)</c>; the span form's bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (double Value, double First, double Second) SigmoidDerivatives(double x)
@@ -283,6 +299,14 @@ public static partial class Elementwise
     public static (Vector256<double> Value, Vector256<double> First, Vector256<double> Second) SoftplusDerivatives(Vector256<double> x)
     {
         var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane256, Vector256<double>>(new(x));
+        return (v.Value, d1.Value, d2.Value);
+    }
+
+    /// <summary>softplus of every element with σ and <c>σ(1 - σ)</c>; the span form's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Value, Vector512<double> First, Vector512<double> Second) SoftplusDerivatives(Vector512<double> x)
+    {
+        var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane512, Vector512<double>>(new(x));
         return (v.Value, d1.Value, d2.Value);
     }
 
@@ -339,11 +363,7 @@ public static partial class Elementwise
         public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => TanhDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.TanhDerivatives<Lane512, Vector512<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x) => TanhDerivatives(x);
     }
 
     private readonly struct SigmoidDerivativesOp : IMap3
@@ -355,11 +375,7 @@ public static partial class Elementwise
         public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => SigmoidDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.SigmoidDerivatives<Lane512, Vector512<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x) => SigmoidDerivatives(x);
     }
 
     private readonly struct SoftplusDerivativesOp : IMap3
@@ -371,11 +387,7 @@ public static partial class Elementwise
         public static (Vector256<double>, Vector256<double>, Vector256<double>) Vector(Vector256<double> x) => SoftplusDerivatives(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x)
-        {
-            var (v, d1, d2) = ActivationKernels.SoftplusDerivatives<Lane512, Vector512<double>>(new(x));
-            return (v.Value, d1.Value, d2.Value);
-        }
+        public static (Vector512<double>, Vector512<double>, Vector512<double>) Vector(Vector512<double> x) => SoftplusDerivatives(x);
     }
 
     // As Map: one method per width's loop, the op's vector form inlined into it.
