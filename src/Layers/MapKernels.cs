@@ -30,10 +30,11 @@ internal enum MapKernelKind { Tanh, Sigmoid, Softplus, Elu }
 /// </summary>
 internal readonly record struct MapKernel(MapKernelKind Kind, double Scale, double Alpha)
 {
-    /// <summary>The kernel of <paramref name="map"/>, or null.</summary>
-    public static MapKernel? Of(ElementMap map)
+    /// <summary>The kernel of <paramref name="map"/>, or null; <paramref name="primitive"/> is the map's
+    /// <see cref="MapProgram.SinglePrimitive"/>.</summary>
+    public static MapKernel? Of(ElementMap map, Op? primitive)
     {
-        switch (MapProgram.SinglePrimitive(map))
+        switch (primitive)
         {
             case Op.Tanh: return new MapKernel(MapKernelKind.Tanh, 0, 0);
             case Op.Sigmoid: return new MapKernel(MapKernelKind.Sigmoid, 0, 0);

@@ -32,10 +32,12 @@ internal sealed class MapProgram
     public MapProgram(ElementMap map, int order, Func<ColumnProgram> columnProgram)
     {
         _order = order;
-        _kernel = MapKernel.Of(map);
-        var primitive = _kernel == null && order == 0 ? SinglePrimitive(map) : null;
+        var primitive = SinglePrimitive(map);
+        _kernel = MapKernel.Of(map, primitive);
+        // Without a kernel, a single primitive with a span form runs that form for its value (order 0 only).
+        bool spanForm = _kernel == null && order == 0 && primitive is Op op && Elementwise.HasSpanForm(op);
         _op = primitive.GetValueOrDefault();
-        _program = _kernel == null && !(primitive is Op op && Elementwise.HasSpanForm(op)) ? columnProgram() : null;
+        _program = _kernel == null && !spanForm ? columnProgram() : null;
     }
 
     /// <summary>Whether the map runs its column program (not a kernel for this order).</summary>
