@@ -185,9 +185,7 @@ internal sealed class MethodEmitter
 
         // This statement reads its operands before its target is written, so the target may
         // reuse a local whose last read is here.
-        foreach (int read in _reads)
-            if (--_unread[read] == 0) _localSlots.Return(_slot[read]);
-        _reads.Clear();
+        ReleaseReads();
 
         if (uses == 0 && outputs.Length == 1)
         {
@@ -226,9 +224,7 @@ internal sealed class MethodEmitter
     private bool Paired(Op op, Expression[] operands, Expression[] value)
     {
         if (_lanes.ApplyPair(op, operands[0], operands[1]) is not var (first, item1, item2)) return false;
-        foreach (int read in _reads)
-            if (--_unread[read] == 0) _localSlots.Return(_slot[read]);
-        _reads.Clear();
+        ReleaseReads();
         for (int g = 0; g < _groups; g += 2)
         {
             if (g + 1 == _groups)
@@ -244,6 +240,14 @@ internal sealed class MethodEmitter
             value[g + 1] = Expression.Field(pair, item2);
         }
         return true;
+    }
+
+    /// <summary>Counts the reads the statement being emitted makes; a local read for the last time goes back to the pool.</summary>
+    private void ReleaseReads()
+    {
+        foreach (int read in _reads)
+            if (--_unread[read] == 0) _localSlots.Return(_slot[read]);
+        _reads.Clear();
     }
 
     /// <summary>The expressions reading an operand, one per group, recording the operand's read.</summary>
